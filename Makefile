@@ -1,0 +1,63 @@
+# The book's commands. `make book` and `make test` are the two a reader needs.
+#   make book     set up .venv, execute every chapter and build the HTML book
+#   make test     the whole suite: unit tests, strict nbval, build, browser test
+#   make execute  re-execute every chapter in place and save its outputs
+#   make bench    the benchmark (engine against numpy GEMM and PyTorch, live figures, book)
+#   make clean    remove the build (keeps .venv)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+BUILD := _build
+HTML := $(BUILD)/html
+
+.PHONY: help venv book html execute test unit nbval build-test browser bench clean
+
+help:
+	@sed -n '2,7p' Makefile | sed 's/^# *//'
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "make needs Python 3.11 (set PYTHON=/path/to/python3.11); got " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Build the HTML book with every warning an error (-W -n --keep-going); the log is
+# kept for the build test.
+html: $(STAMP)
+	mkdir -p $(BUILD)
+	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BUILD)/build.log
+
+book: html
+	@echo "The book is at $(abspath $(HTML))/index.html"
+
+execute: $(STAMP)
+	$(BIN)/python tests/notebooks.py
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -m "not browser and not build" -q
+
+nbval: $(STAMP)
+	$(BIN)/python -m pytest --nbval chapters --nbval-current-env --sanitize-with tests/sanitize.cfg -q
+
+build-test: html
+	$(BIN)/python -m pytest tests -m build -q
+
+browser: html
+	bash tests/ensure_chromium.sh
+	$(BIN)/python -m pytest tests -m browser -q
+
+test: unit nbval build-test
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(BUILD)

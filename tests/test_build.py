@@ -1,0 +1,32 @@
+"""The built HTML book (after `make html`): zero warnings, every page of the TOC present."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from test_notebooks import toc_files
+
+pytestmark = pytest.mark.build
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+LOG = ROOT / "_build" / "build.log"
+
+
+def test_build_log_has_no_warnings():
+    assert LOG.exists(), "run `make html` first"
+    log = LOG.read_text()
+    assert "build succeeded" in log.lower() or "finished generating html" in log.lower()
+    warnings = [l for l in log.splitlines() if re.search(r"WARNING|ERROR|CRITICAL", l)]
+    assert not warnings, "\n".join(warnings[:20])
+
+
+def test_every_toc_page_is_built():
+    for f in toc_files():
+        page = HTML / (f + ".html")
+        assert page.exists(), f"{page} missing"
+        assert page.stat().st_size > 1000
+
+
+def test_index_redirects_to_the_root_page():
+    assert (HTML / "index.html").exists()

@@ -1,0 +1,105 @@
+"""The network engine: shapes, gradients against finite differences, and bad inputs."""
+
+import numpy as np
+import pytest
+
+import initreg
+
+
+def numeric_gradient(net, X, y, param, eps=1e-6):
+    g = np.zeros_like(param)
+    it = np.nditer(param, flags=["multi_index"])
+    for _ in it:
+        i = it.multi_index
+        old = param[i]
+        param[i] = old + eps
+        lp, _ = net.evaluate(X, y)
+        param[i] = old - eps
+        lm, _ = net.evaluate(X, y)
+        param[i] = old
+        g[i] = (lp - lm) / (2 * eps)
+    return g
+
+
+@pytest.mark.parametrize("activation", initreg.ACTIVATIONS)
+@pytest.mark.parametrize("output,n_out", [("softmax", 3), ("sigmoid", 1)])
+def test_backward_matches_finite_differences(activation, output, n_out):
+    rng = np.random.default_rng(0)
+    net = initreg.Network([4, 5, 4, n_out], activation, output, init="xavier", rng=rng)
+    for b in net.biases:  # non-zero biases, so their gradients are exercised too
+        b[...] = rng.normal(0, 0.3, b.shape)
+    X = rng.normal(size=(9, 4))
+    y = rng.integers(0, max(n_out, 2), 9)
+    grads = net.backward(X, y)
+    for l in range(net.L):
+        np.testing.assert_allclose(grads.dW[l], numeric_gradient(net, X, y, net.weights[l]), atol=1e-7, rtol=1e-5)
+        np.testing.assert_allclose(grads.db[l], numeric_gradient(net, X, y, net.biases[l]), atol=1e-7, rtol=1e-5)
+
+
+def test_mixed_activations_and_float32():
+    rng = np.random.default_rng(1)
+    net = initreg.Network([3, 4, 4, 2], ["relu", "sigmoid"], init="he_normal", rng=rng, dtype=np.float32)
+    X = rng.normal(size=(6, 3))
+    A = net.forward(X)
+    assert [a.shape for a in A] == [(6, 3), (6, 4), (6, 4), (6, 2)]
+    assert all(a.dtype == np.float32 for a in A)
+    np.testing.assert_allclose(A[-1].sum(axis=1), 1.0, rtol=1e-6)
+    assert np.all(A[1] >= 0) and np.all((A[2] > 0) & (A[2] < 1))
+
+
+def test_weight_shapes_follow_the_article():
+    net = initreg.Network([2, 6, 3, 1], "relu", "sigmoid", init="xavier", rng=np.random.default_rng(0))
+    assert [w.shape for w in net.weights] == [(6, 2), (3, 6), (1, 3)]
+    assert [b.shape for b in net.biases] == [(6,), (3,), (1,)]
+    assert all(np.all(b == 0) for b in net.biases)
+
+
+def test_batch_rows_are_independent():
+    """Vectorized over the batch: a row's output does not depend on the other rows."""
+    rng = np.random.default_rng(2)
+    net = initreg.Network([5, 7, 3], "tanh", init="xavier", rng=rng)
+    X = rng.normal(size=(10, 5))
+    full = net.predict_proba(X)
+    one = np.vstack([net.predict_proba(X[i:i + 1]) for i in range(10)])
+    np.testing.assert_allclose(full, one, rtol=1e-12)
+
+
+def test_extreme_logits_give_finite_loss_without_warnings():
+    net = initreg.Network([2, 3, 1], "linear", "sigmoid", init=initreg.initializer("normal", scale=1e3),
+                          rng=np.random.default_rng(0))
+    X = np.array([[1.0, -1.0], [-1.0, 1.0]]) * 100
+    loss, acc = net.evaluate(X, [0, 1])
+    assert np.isfinite(loss) and 0 <= acc <= 1
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(sizes=[2]), ValueError, "at least"),
+    (dict(sizes=[2, 0, 1]), ValueError, r"sizes\[1\]"),
+    (dict(sizes="23"), TypeError, "sizes"),
+    (dict(activation="softplus"), ValueError, "tanh, sigmoid, relu, linear"),
+    (dict(activation=["tanh"]), ValueError, "one activation per hidden layer"),
+    (dict(output="linear"), ValueError, "softmax, sigmoid"),
+    (dict(init="xavir"), ValueError, "zeros, constant"),
+    (dict(init="normal"), ValueError, "scale"),
+    (dict(dtype=np.int32), TypeError, "dtype"),
+    (dict(rng=0), TypeError, "Generator"),
+])
+def test_bad_construction(kwargs, exc, match):
+    args = dict(sizes=[2, 3, 3, 2], activation="tanh", output="softmax", init="xavier",
+                rng=np.random.default_rng(0))
+    args.update(kwargs)
+    sizes = args.pop("sizes")
+    with pytest.raises(exc, match=match):
+        initreg.Network(sizes, **args)
+
+
+def test_bad_data():
+    net = initreg.Network([2, 3, 2], init="xavier", rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n\\[0\\] = 2 columns"):
+        net.predict(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match="finite"):
+        net.predict(np.array([[np.nan, 0.0]]))
+    with pytest.raises(ValueError, match="labels in 0..1"):
+        net.evaluate(np.zeros((2, 2)), [0, 2])
+    with pytest.raises(ValueError, match="one per row"):
+        net.evaluate(np.zeros((2, 2)), [0, 1, 1])
