@@ -45,7 +45,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser and not build" -q
 
 nbval: $(STAMP)
-	$(BIN)/python -m pytest --nbval chapters --nbval-current-env --sanitize-with tests/sanitize.cfg -q
+	$(BIN)/python -m pytest --nbval chapters --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -q
 
 build-test: html
 	$(BIN)/python -m pytest tests -m build -q
