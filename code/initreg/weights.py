@@ -1,3 +1,786 @@
-"""Placeholder: filled by its chapter issue."""
+"""What the penalties do to a trained network's weights. See {ref}`chap-trained-weights`.
 
-__all__: list[str] = []
+The same network is trained by minibatch SGD with and without a penalty on its weight
+matrices (never on its biases),
+
+.. math::  J_{L_1} = J + \\lambda \\sum_l \\sum_{i,j} |W^{[l]}_{ij}|, \\qquad
+           J_{L_2} = J + \\lambda \\sum_l \\sum_{i,j} (W^{[l]}_{ij})^2,
+
+with the source article's update rules ``w ← w − αλ·sign(w) − α·∂J/∂w`` and
+``w ← (1 − 2αλ)·w − α·∂J/∂w`` (or the proximal L1 step, which lands on exact zeros), and
+its weights are then measured: their histogram over every weight matrix, their norm
+``‖W‖ = (Σ_l Σ_ij (W^{[l]}_ij)²)^{1/2}``, and the fraction of them that are near zero.
+
+* :func:`train_penalized` trains one network on a :class:`~initreg.DataSplit`;
+  :func:`digits_run` is the chapter's cached experiment on the digits and
+  :func:`compare_penalties` runs the AI Notes' three λ levels
+  {cite:p}`katanforoosh2019regularizing`.
+* :func:`weight_vector`, :func:`weight_norm`, :func:`near_zero_fraction`,
+  :func:`fraction_within`, :func:`weight_histogram` measure weights.
+* :func:`holdout_split` and :func:`lambda_sweeps` choose λ on a validation set.
+* :func:`plot_weight_histograms`, :func:`plot_abs_weights`, :func:`plot_lambda_sweep`
+  draw the chapter's figures and :func:`trained_weights_explorer` its live figure.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+from matplotlib.figure import Figure
+from threadpoolctl import threadpool_limits
+
+from . import _validate as v
+from .datasets import DataSplit, load_digits
+from .explorable import Choice, Explorable, Slider, register_figure
+from .network import ACTIVATIONS, Network
+from .plotting import PENALTY_COLORS, new_figure
+from .regularizers import PENALTIES, UPDATES
+from .training import train
+
+__all__ = [
+    "NEAR_ZERO",
+    "AI_NOTES_LAMBDAS",
+    "LAMBDA_LEVELS",
+    "DIGITS_SETUP",
+    "weight_vector",
+    "weight_norm",
+    "near_zero_fraction",
+    "fraction_within",
+    "exact_zero_fraction",
+    "weight_histogram",
+    "TrainedRun",
+    "train_penalized",
+    "digits_run",
+    "compare_penalties",
+    "RunTable",
+    "run_table",
+    "Holdout",
+    "holdout_split",
+    "LambdaSweep",
+    "lambda_sweep",
+    "lambda_sweeps",
+    "plot_weight_histograms",
+    "plot_abs_weights",
+    "plot_lambda_sweep",
+    "EXPLORER_LAMBDAS",
+    "trained_weights_explorer",
+]
+
+#: A weight counts as *near zero* when ``|w| < NEAR_ZERO``.
+NEAR_ZERO: float = 1e-3
+#: The AI Notes' three strengths: too small, appropriate, too large.
+AI_NOTES_LAMBDAS: tuple[float, float, float] = (1e-5, 0.01, 1.0)
+#: The same three strengths by role.
+LAMBDA_LEVELS: dict[str, float] = dict(zip(("too small", "appropriate", "too large"), AI_NOTES_LAMBDAS))
+#: The chapter's digits experiment: the network, the optimizer and the seeds (read-only,
+#: because :func:`digits_run` caches its runs).
+DIGITS_SETUP: Mapping[str, object] = MappingProxyType({
+    "sizes": (64, 100, 100, 10),
+    "activation": "tanh",
+    "init": "xavier",
+    "epochs": 30,
+    "lr": 0.1,
+    "batch_size": 100,
+    "seed": 0,
+    "data_seed": 0,
+})
+#: The λ grid of the live figure (the static book has one frame per value).
+EXPLORER_LAMBDAS: tuple[float, ...] = (1e-5, 1e-4, 1e-3, 3e-3, 1e-2, 0.1, 1.0)
+
+_PENALTY_LABELS = {"none": "no penalty", "l1": "L1", "l2": "L2"}
+
+
+# ----------------------------------------------------------------- measuring weights
+def weight_vector(weights: object) -> np.ndarray:
+    """Every entry of every weight matrix ``W[1], ..., W[L]`` in one 1-D array (no biases).
+
+    ``weights`` is a :class:`~initreg.Network`, a :class:`TrainedRun`, one array or a
+    sequence of arrays.
+    """
+    if isinstance(weights, Network):
+        mats = list(weights.weights)
+    elif isinstance(weights, TrainedRun):
+        return weights.flat
+    elif isinstance(weights, np.ndarray):
+        mats = [weights]
+    elif isinstance(weights, (str, bytes)) or not isinstance(weights, Sequence):
+        raise TypeError("weights must be a Network, a TrainedRun, an array or a sequence of weight "
+                        f"matrices; got {type(weights).__name__}")
+    else:
+        mats = list(weights)
+    if not mats:
+        raise ValueError("weights must hold at least one weight matrix")
+    flat = [v.array(w, f"weights[{i}]").ravel() for i, w in enumerate(mats)]
+    out = np.concatenate(flat)
+    if out.size == 0:
+        raise ValueError("weights must hold at least one weight")
+    return out
+
+
+def weight_norm(weights: object) -> float:
+    """``‖W‖ = sqrt(Σ_l Σ_ij (W[l]_ij)²)``, the Euclidean norm of all weights together."""
+    w = weight_vector(weights)
+    return float(np.sqrt(np.dot(w, w)))
+
+
+def near_zero_fraction(weights: object, tol: float = NEAR_ZERO) -> float:
+    """The fraction of weights with ``|w| < tol`` (strictly), over every weight matrix."""
+    tol = v.positive(tol, "tol")
+    return float(np.mean(np.abs(weight_vector(weights)) < tol))
+
+
+def fraction_within(weights: object, bound: float) -> float:
+    """The fraction of weights with ``|w| <= bound``, e.g. inside the L1 band ``±αλ``."""
+    bound = v.nonneg(bound, "bound")
+    return float(np.mean(np.abs(weight_vector(weights)) <= bound))
+
+
+def exact_zero_fraction(weights: object) -> float:
+    """The fraction of weights that are exactly 0.0 (``fraction_within(weights, 0)``)."""
+    return float(np.mean(weight_vector(weights) == 0.0))
+
+
+def weight_histogram(weights: object, *, bins: int = 61, limit: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
+    """``(counts, edges)`` of the weights on ``bins`` equal bins over ``[-limit, limit]``.
+
+    Weights beyond ±limit are counted in the outermost bins, so the counts always sum to
+    the number of weights. An odd ``bins`` puts 0 in the middle of the central bin.
+    """
+    bins = v.positive_int(bins, "bins")
+    limit = v.positive(limit, "limit")
+    w = np.clip(weight_vector(weights), -limit, limit)
+    counts, edges = np.histogram(w, bins=bins, range=(-limit, limit))
+    return counts, edges
+
+
+# ----------------------------------------------------------------------- training
+@dataclass(frozen=True)
+class TrainedRun:
+    """One trained network and what was measured on it.
+
+    ``weights`` are read-only copies of ``W[1..L]`` after the last epoch and
+    ``previous_weights`` one epoch earlier (to see weights that keep changing sign);
+    ``net`` is the trained network itself (for predictions; runs returned by
+    :func:`digits_run` are shared, so do not train it further).
+    ``lr`` is the learning rate α, so the L1 band is ``±lr·lam``.
+    """
+
+    penalty: str
+    lam: float
+    update: str
+    lr: float
+    epochs: int
+    batch_size: int
+    seed: int
+    net: Network
+    weights: tuple[np.ndarray, ...]
+    previous_weights: tuple[np.ndarray, ...]
+    train_accuracy: float
+    test_accuracy: float
+    train_loss: float
+    test_loss: float
+
+    @property
+    def label(self) -> str:
+        """E.g. ``"L1, λ = 0.01"``, ``"L1 (proximal), λ = 0.01"`` or ``"no penalty"``."""
+        if self.penalty == "none":
+            return "no penalty"
+        prox = " (proximal)" if self.update == "proximal" else ""
+        return f"{_PENALTY_LABELS[self.penalty]}{prox}, λ = {self.lam:g}"
+
+    @property
+    def color(self) -> str:
+        return PENALTY_COLORS[self.penalty]
+
+    @property
+    def band(self) -> float:
+        """``α·λ``: one L1 step moves a weight by this much toward 0."""
+        return self.lr * self.lam
+
+    @functools.cached_property
+    def flat(self) -> np.ndarray:
+        """Every weight in one read-only 1-D array (:func:`weight_vector`)."""
+        out = weight_vector(self.weights)
+        out.setflags(write=False)
+        return out
+
+    @functools.cached_property
+    def norm(self) -> float:
+        return weight_norm(self.flat)
+
+    @property
+    def n_weights(self) -> int:
+        return int(sum(w.size for w in self.weights))
+
+    def near_zero(self, tol: float = NEAR_ZERO) -> float:
+        """Fraction of weights with ``|w| < tol``."""
+        return near_zero_fraction(self.flat, tol)
+
+    def within(self, bound: float) -> float:
+        """Fraction of weights with ``|w| <= bound``."""
+        return fraction_within(self.flat, bound)
+
+    @property
+    def exact_zeros(self) -> float:
+        """Fraction of weights that are exactly 0."""
+        return exact_zero_fraction(self.flat)
+
+    def sign_flip_fraction(self, bound: float) -> float:
+        """Among weights with ``|w| <= bound`` now, the fraction whose sign is the opposite
+        of one epoch earlier: ``w_now · w_before < 0`` (a weight at exactly 0 never counts)."""
+        bound = v.nonneg(bound, "bound")
+        now = self.flat
+        before = weight_vector(self.previous_weights)
+        small = np.abs(now) <= bound
+        if not small.any():
+            return 0.0
+        return float(np.mean(now[small] * before[small] < 0))
+
+    def __repr__(self) -> str:
+        return (f"TrainedRun({self.label}: train accuracy {self.train_accuracy:.3f}, "
+                f"test accuracy {self.test_accuracy:.3f}, ‖W‖ = {self.norm:.3g})")
+
+
+def _check_split(data: object) -> DataSplit:
+    if not isinstance(data, DataSplit):
+        raise TypeError(f"data must be an initreg.DataSplit (e.g. initreg.load_digits()); got {type(data).__name__}")
+    return data
+
+
+def _check_penalty(penalty: object, lam: object) -> tuple[str, float]:
+    name = v.choice(penalty, "penalty", PENALTIES)
+    lam = v.nonneg(lam, "lam")
+    if name == "none" and lam != 0.0:
+        raise ValueError(f"lam must be 0 when penalty is 'none'; got {lam!r} (choose penalty 'l1' or 'l2')")
+    return name, lam
+
+
+def _check_sizes(sizes: object, n_features: int, n_classes: int) -> tuple[int, ...]:
+    if sizes is None:
+        return (n_features, 100, 100, n_classes)
+    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence) or len(sizes) < 2:
+        raise ValueError(f"sizes must be a sequence (n[0], ..., n[L]) of at least two widths; got {sizes!r}")
+    out = tuple(v.positive_int(n, f"sizes[{i}]") for i, n in enumerate(sizes))
+    if out[0] != n_features or out[-1] != n_classes:
+        raise ValueError(f"sizes must start with n[0] = {n_features} features and end with "
+                         f"n[L] = {n_classes} classes; got {out}")
+    return out
+
+
+def train_penalized(
+    data: DataSplit,
+    penalty: str = "none",  # one of PENALTIES
+    lam: float = 0.0,  # λ >= 0 (0 for "none")
+    *,
+    sizes: Sequence[int] | None = None,  # (n[0], ..., n[L]); default (n[0], 100, 100, classes)
+    epochs: int = 30,
+    lr: float = 0.1,  # the learning rate α
+    batch_size: int = 100,
+    seed: int = 0,  # draws the initial weights and the minibatch order
+    update: str = "gradient",  # "gradient" (the article's rules) or "proximal"
+    activation: str = "tanh",
+    init: str = "xavier",
+) -> TrainedRun:
+    """Train a softmax network on ``data.X_train`` by minibatch SGD with the penalty ``P``.
+
+    Every step on a batch updates ``W ← W − α(∂J/∂W + ∂P/∂W)`` and ``b ← b − α ∂J/∂b``
+    (``update="gradient"``), or takes the data step and then the proximal map of ``αP``
+    (``"proximal"``). The seed fixes both the initial weights
+    (``default_rng(seed)``) and the order of the minibatches (``default_rng(seed + 1)``),
+    so runs that differ only in the penalty start from the same weights and see the same
+    batches. BLAS runs on one thread: for matrices this small, threads only add overhead.
+    """
+    data = _check_split(data)
+    penalty, lam = _check_penalty(penalty, lam)
+    sizes = _check_sizes(sizes, data.n_features, data.n_classes)
+    epochs = v.positive_int(epochs, "epochs")
+    lr = v.positive(lr, "lr")
+    batch_size = v.positive_int(batch_size, "batch_size")
+    seed = v.nonneg_int(seed, "seed")
+    update = v.choice(update, "update", UPDATES)
+    activation = v.choice(activation, "activation", ACTIVATIONS)
+    net = Network(sizes, activation, init=init, rng=np.random.default_rng(seed))
+    order_rng = np.random.default_rng(seed + 1)
+    kw = dict(lr=lr, batch_size=batch_size, rng=order_rng, penalty=penalty, lam=lam, update=update)
+    with threadpool_limits(limits=1, user_api="blas"):
+        # epochs − 1 epochs, a copy, then the last one: the generator continues, so the
+        # batches are exactly those of a single call with `epochs`
+        if epochs > 1:
+            h = train(net, data.X_train, data.y_train, epochs=epochs - 1, record_every=epochs, **kw)
+            if h.diverged:
+                raise RuntimeError(f"training {h.status}; lower lr")
+        previous = tuple(w.copy() for w in net.weights)
+        h = train(net, data.X_train, data.y_train, epochs=1, **kw)
+        if h.diverged:
+            raise RuntimeError(f"training {h.status}; lower lr")
+        train_loss, train_acc = net.evaluate(data.X_train, data.y_train)
+        test_loss, test_acc = net.evaluate(data.X_test, data.y_test)
+    frozen = tuple(w.copy() for w in net.weights)
+    for w in frozen + previous:
+        w.setflags(write=False)  # the run is a record: its weights must not change
+    return TrainedRun(penalty, lam, update, lr, epochs, batch_size, seed, net, frozen, previous,
+                      float(train_acc), float(test_acc), float(train_loss), float(test_loss))
+
+
+@functools.lru_cache(maxsize=1)
+def _digits() -> DataSplit:
+    return load_digits(seed=int(DIGITS_SETUP["data_seed"]))
+
+
+@functools.lru_cache(maxsize=64)
+def _digits_run(penalty: str, lam: float, update: str) -> TrainedRun:
+    s = DIGITS_SETUP
+    return train_penalized(_digits(), penalty, lam, sizes=s["sizes"], epochs=s["epochs"], lr=s["lr"],
+                           batch_size=s["batch_size"], seed=s["seed"], update=update,
+                           activation=s["activation"], init=s["init"])
+
+
+def digits_run(penalty: str = "none", lam: float = 0.0, *, update: str = "gradient") -> TrainedRun:
+    """The chapter's experiment: :data:`DIGITS_SETUP` on ``load_digits(seed=0)``, cached.
+
+    A ``[64, 100, 100, 10]`` tanh network, Xavier initialization, SGD with α = 0.1 and
+    batches of 100 for 30 epochs, as the AI Notes trained on MNIST. Every call with the
+    same arguments returns the same (read-only) run.
+    """
+    penalty, lam = _check_penalty(penalty, lam)
+    update = v.choice(update, "update", UPDATES)
+    return _digits_run(penalty, float(lam), update)
+
+
+def compare_penalties(
+    lams: Sequence[float] = AI_NOTES_LAMBDAS,
+    *,
+    penalties: Sequence[str] = ("l1", "l2"),
+    update: str = "gradient",
+) -> dict[tuple[str, float], TrainedRun]:
+    """``{(penalty, λ): run}`` of :func:`digits_run`: no penalty first, then every penalty at every λ."""
+    if isinstance(lams, (str, bytes)) or not isinstance(lams, Sequence) or not lams:
+        raise ValueError("lams must be a non-empty sequence of strengths λ > 0")
+    lam_list = [v.positive(x, f"lams[{i}]") for i, x in enumerate(lams)]
+    if isinstance(penalties, (str, bytes)) or not isinstance(penalties, Sequence) or not penalties:
+        raise ValueError("penalties must be a non-empty sequence of names from l1, l2")
+    pens = [v.choice(p, f"penalties[{i}]", ("l1", "l2")) for i, p in enumerate(penalties)]
+    out = {("none", 0.0): digits_run()}
+    for p in pens:
+        for lam in lam_list:
+            out[(p, lam)] = digits_run(p, lam, update=update)
+    return out
+
+
+class RunTable:
+    """A table of runs: penalty, λ, accuracies, weight norm and the near-zero fraction.
+
+    Displays as HTML in a notebook; ``rows`` holds the rounded values.
+    """
+
+    columns = ("penalty", "λ", "train accuracy", "test accuracy", "‖W‖", f"|w| < {NEAR_ZERO:g}")
+
+    def __init__(self, runs: Sequence[TrainedRun]) -> None:
+        if isinstance(runs, Mapping):
+            runs = list(runs.values())
+        if isinstance(runs, (str, bytes)) or not isinstance(runs, Sequence) or not runs:
+            raise ValueError("runs must be a non-empty sequence of TrainedRun")
+        for i, r in enumerate(runs):
+            if not isinstance(r, TrainedRun):
+                raise TypeError(f"runs[{i}] must be a TrainedRun; got {type(r).__name__}")
+        self.runs = list(runs)
+        self.rows = [
+            (_PENALTY_LABELS[r.penalty] + (" (proximal)" if r.update == "proximal" else ""),
+             "–" if r.penalty == "none" else f"{r.lam:g}",
+             f"{r.train_accuracy:.3f}", f"{r.test_accuracy:.3f}", f"{r.norm:.3g}", f"{r.near_zero():.1%}")
+            for r in self.runs
+        ]
+
+    def __repr__(self) -> str:
+        cells = [self.columns] + self.rows
+        widths = [max(len(row[j]) for row in cells) for j in range(len(self.columns))]
+        lines = ["  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows)
+        return f'<table class="initreg-runs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def run_table(runs: Sequence[TrainedRun] | Mapping[object, TrainedRun]) -> RunTable:
+    """A :class:`RunTable` of ``runs`` (a sequence, or the dict of :func:`compare_penalties`)."""
+    return RunTable(runs)
+
+
+# ------------------------------------------------------------------- choosing λ
+@dataclass(frozen=True)
+class Holdout:
+    """Training, validation and test rows: λ is chosen on validation, reported on test."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+    @property
+    def train_split(self) -> DataSplit:
+        """Train against validation, as a :class:`~initreg.DataSplit`."""
+        return DataSplit(self.X_train, self.y_train, self.X_val, self.y_val, "train/validation")
+
+    def __repr__(self) -> str:
+        return (f"Holdout({len(self.y_train)} train / {len(self.y_val)} validation / "
+                f"{len(self.y_test)} test rows)")
+
+
+def holdout_split(data: DataSplit, n_train: int, n_val: int, *, rng: np.random.Generator) -> Holdout:
+    """Carve ``n_train`` training and ``n_val`` validation rows, disjoint, out of
+    ``data``'s training rows; the test rows are kept as they are and never used to choose."""
+    data = _check_split(data)
+    n_train = v.positive_int(n_train, "n_train")
+    n_val = v.positive_int(n_val, "n_val")
+    m = len(data.y_train)
+    if n_train + n_val > m:
+        raise ValueError(f"n_train + n_val must be at most the {m} training rows; got {n_train} + {n_val}")
+    perm = v.generator(rng).permutation(m)
+    tr, va = np.sort(perm[:n_train]), np.sort(perm[n_train:n_train + n_val])
+    return Holdout(data.X_train[tr], data.y_train[tr], data.X_train[va], data.y_train[va],
+                   data.X_test, data.y_test)
+
+
+@dataclass(frozen=True)
+class LambdaSweep:
+    """Accuracies, losses and weight measurements of one network trained at each λ.
+
+    Two choices of λ, both made on the validation set alone:
+
+    * ``best_index``: the highest validation accuracy (ties broken by the lower
+      validation loss);
+    * ``one_se_index``: the *one-standard-error rule*, the largest λ whose validation
+      accuracy is within one standard error ``sqrt(p(1 − p)/n_val)`` of the best ``p``:
+      the strongest penalty that the validation set cannot tell apart from the best.
+    """
+
+    penalty: str
+    lams: np.ndarray
+    train_accuracy: np.ndarray
+    val_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    val_loss: np.ndarray
+    norm: np.ndarray
+    near_zero: np.ndarray
+    n_val: int
+
+    @property
+    def best_index(self) -> int:
+        order = np.lexsort((self.val_loss, -self.val_accuracy))
+        return int(order[0])
+
+    @property
+    def best_lam(self) -> float:
+        return float(self.lams[self.best_index])
+
+    @property
+    def standard_error(self) -> float:
+        """``sqrt(p(1 − p)/n_val)`` at the best validation accuracy ``p``."""
+        p = float(self.val_accuracy[self.best_index])
+        return math.sqrt(p * (1.0 - p) / self.n_val)
+
+    @property
+    def one_se_index(self) -> int:
+        ok = np.flatnonzero(self.val_accuracy >= self.val_accuracy[self.best_index] - self.standard_error)
+        return int(ok[np.argmax(self.lams[ok])])
+
+    @property
+    def one_se_lam(self) -> float:
+        return float(self.lams[self.one_se_index])
+
+    def __repr__(self) -> str:
+        b, o = self.best_index, self.one_se_index
+        return (f"LambdaSweep({_PENALTY_LABELS[self.penalty]}, {len(self.lams)} values of λ; "
+                f"best validation accuracy {self.val_accuracy[b]:.3f} at λ = {self.lams[b]:g} "
+                f"(test {self.test_accuracy[b]:.3f}); one-standard-error rule λ = {self.lams[o]:g} "
+                f"(test {self.test_accuracy[o]:.3f})")
+
+
+def _sweep_row(split: Holdout, penalty: str, lam: float, kw: dict) -> tuple[float, ...]:
+    run = train_penalized(split.train_split, "none" if lam == 0 else penalty, lam, **kw)
+    with threadpool_limits(limits=1, user_api="blas"):
+        _, test_acc = run.net.evaluate(split.X_test, split.y_test)
+    # train_split's "test" rows are the validation rows
+    return (run.train_accuracy, run.test_accuracy, test_acc, run.test_loss, run.norm, run.near_zero())
+
+
+def lambda_sweeps(
+    split: Holdout,
+    lams: Sequence[float],  # increasing strengths λ >= 0 (0 is trained without penalty)
+    *,
+    penalties: Sequence[str] = ("l1", "l2"),
+    sizes: Sequence[int] | None = None,
+    epochs: int = 200,
+    lr: float = 0.1,
+    batch_size: int = 100,
+    seed: int = 0,
+    update: str = "gradient",
+) -> dict[str, LambdaSweep]:
+    """``{penalty: LambdaSweep}``: the same network (same seed, so the same initial weights
+    and batches) trained at every λ on ``split``'s training rows, measured on its
+    training, validation and test rows. λ = 0 is trained once and shared."""
+    if not isinstance(split, Holdout):
+        raise TypeError(f"split must be an initreg.Holdout (see holdout_split); got {type(split).__name__}")
+    if isinstance(penalties, (str, bytes)) or not isinstance(penalties, Sequence) or not penalties:
+        raise ValueError("penalties must be a non-empty sequence of names from l1, l2")
+    pens = [v.choice(p, f"penalties[{i}]", ("l1", "l2")) for i, p in enumerate(penalties)]
+    if len(set(pens)) != len(pens):
+        raise ValueError(f"penalties must be distinct; got {pens}")
+    if isinstance(lams, (str, bytes)) or not isinstance(lams, (Sequence, np.ndarray)) or len(lams) == 0:
+        raise ValueError("lams must be a non-empty sequence of strengths λ >= 0")
+    lam_arr = np.array([v.nonneg(x, f"lams[{i}]") for i, x in enumerate(lams)])
+    if np.any(np.diff(lam_arr) <= 0):
+        raise ValueError("lams must be strictly increasing")
+    kw = dict(sizes=sizes, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, update=update)
+    zero_row = _sweep_row(split, "none", 0.0, kw) if lam_arr[0] == 0 else None
+    out = {}
+    for p in pens:
+        rows = [zero_row if lam == 0 else _sweep_row(split, p, float(lam), kw) for lam in lam_arr]
+        a = np.array(rows, dtype=float)
+        out[p] = LambdaSweep(p, lam_arr.copy(), a[:, 0], a[:, 1], a[:, 2], a[:, 3], a[:, 4], a[:, 5],
+                             len(split.y_val))
+    return out
+
+
+def lambda_sweep(split: Holdout, penalty: str, lams: Sequence[float], **kw: object) -> LambdaSweep:
+    """One penalty's :class:`LambdaSweep` (see :func:`lambda_sweeps` for the keywords)."""
+    penalty = v.choice(penalty, "penalty", ("l1", "l2"))
+    return lambda_sweeps(split, lams, penalties=(penalty,), **kw)[penalty]
+
+
+# ----------------------------------------------------------------------- figures
+def _check_run(run: object, name: str) -> TrainedRun:
+    if not isinstance(run, TrainedRun):
+        raise TypeError(f"{name} must be a TrainedRun (see train_penalized or digits_run); got {type(run).__name__}")
+    return run
+
+
+def _hist_limit(*runs: TrainedRun) -> float:
+    """A round limit just above the largest |w| of the runs."""
+    m = max(float(np.abs(r.flat).max()) for r in runs)
+    return max(0.1, math.ceil(m * 10.0) / 10.0)
+
+
+def _draw_hist(ax: object, run: TrainedRun, edges: np.ndarray, *, filled: bool) -> None:
+    counts, _ = np.histogram(np.clip(run.flat, edges[0], edges[-1]), bins=edges)
+    if filled:
+        ax.stairs(counts, edges, fill=True, color=run.color, alpha=0.45, label=run.label)
+    else:
+        ax.stairs(counts, edges, color=run.color, lw=1.6, label=run.label)
+
+
+def plot_weight_histograms(base: TrainedRun, l1: TrainedRun, l2: TrainedRun, *, bins: int = 81) -> Figure:
+    """The source article's figure: histograms of every weight of the unregularized network
+    (vermillion, the article's red) against the L1 network (blue, left) and the L2 network
+    (bluish green, right), on the same bins; counts on a log axis."""
+    base = _check_run(base, "base")
+    l1 = _check_run(l1, "l1")
+    l2 = _check_run(l2, "l2")
+    bins = v.positive_int(bins, "bins")
+    limit = _hist_limit(base, l1, l2)
+    edges = np.linspace(-limit, limit, bins + 1)
+    fig, axes = new_figure(8.0, 3.2, ncols=2, sharey=True)
+    for ax, reg in zip(axes[0], (l1, l2)):
+        _draw_hist(ax, base, edges, filled=True)
+        _draw_hist(ax, reg, edges, filled=False)
+        ax.set_yscale("log")
+        ax.set(xlabel="weight value $w$", xlim=(-limit, limit))
+        ax.legend(frameon=False, fontsize=8, loc="upper left")
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("number of weights")
+    return fig
+
+
+_LOG_LO, _LOG_HI = -18.0, 1.0
+_ZERO_X = _LOG_LO - 2.0  # where the bar of exact zeros stands on the log10|w| axis
+_COUNT_TICKS = ([1, 10, 100, 1000, 10000], ["1", "10", "100", "1000", "10000"])
+
+
+def _abs_hist(run: TrainedRun, bins: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Counts of log10|w| on [_LOG_LO, _LOG_HI] (smaller nonzero |w| in the first bin), and exact zeros."""
+    w = np.abs(run.flat)
+    zeros = int(np.count_nonzero(w == 0.0))
+    lw = np.log10(w[w > 0])
+    edges = np.linspace(_LOG_LO, _LOG_HI, bins + 1)
+    counts, _ = np.histogram(np.clip(lw, _LOG_LO, _LOG_HI), bins=edges)
+    return counts, edges, zeros
+
+
+def _draw_abs(ax: object, run: TrainedRun, bins: int, *, filled: bool) -> int:
+    counts, edges, zeros = _abs_hist(run, bins)
+    if filled:
+        ax.stairs(counts, edges, fill=True, color=run.color, alpha=0.45, label=run.label)
+    else:
+        ax.stairs(counts, edges, color=run.color, lw=1.6, label=run.label)
+    if zeros:
+        ax.bar(_ZERO_X, zeros, width=1.2, color=run.color, alpha=0.45 if filled else 0.9)
+    return zeros
+
+
+def _abs_panel(ax: object, base: TrainedRun, run: TrainedRun | None, bins: int) -> None:
+    """``log10|w|`` of ``base`` (filled) and ``run`` (line), counts on a log axis, exact
+    zeros as a bar at the left; dotted: :data:`NEAR_ZERO`; dashed: the L1 band ``αλ``."""
+    _draw_abs(ax, base, bins, filled=True)
+    if run is not None:
+        _draw_abs(ax, run, bins, filled=False)
+        if run.penalty == "l1" and run.band > 0:
+            ax.axvline(math.log10(run.band), color=run.color, lw=1.0, ls="--")
+    ticks = [_ZERO_X] + list(range(int(_LOG_LO) + 3, int(_LOG_HI) + 1, 3))
+    labels = ["0"] + [f"1e{t}" if t else "1" for t in ticks[1:]]
+    ax.set_xticks(ticks, labels)
+    ax.set_yscale("log")
+    ax.set_ylim(0.7, 3.0 * base.n_weights)
+    ax.set_yticks(*_COUNT_TICKS)
+    ax.minorticks_off()
+    ax.set(xlabel="|w|, log scale (exact zeros at the left)", xlim=(_ZERO_X - 1.2, _LOG_HI))
+    ax.axvline(math.log10(NEAR_ZERO), color="0.3", lw=0.9, ls=":")
+    ax.grid(alpha=0.3)
+
+
+def plot_abs_weights(base: TrainedRun, runs: Sequence[TrainedRun], *, bins: int = 76) -> Figure:
+    """One panel per run: the magnitudes ``|w|`` of its weights (line) over those of
+    ``base`` (filled), on a log axis, with exact zeros as a bar at the left. The dotted
+    line is the near-zero threshold :data:`NEAR_ZERO`, the dashed one the L1 band ``αλ``."""
+    base = _check_run(base, "base")
+    if isinstance(runs, TrainedRun):
+        runs = [runs]
+    if isinstance(runs, (str, bytes)) or not isinstance(runs, Sequence) or not runs:
+        raise ValueError("runs must be a non-empty sequence of TrainedRun")
+    runs = [_check_run(r, f"runs[{i}]") for i, r in enumerate(runs)]
+    bins = v.positive_int(bins, "bins")
+    fig, axes = new_figure(8.0, 3.2, ncols=len(runs), sharey=True)
+    for ax, r in zip(axes[0], runs):
+        _abs_panel(ax, base, r, bins)
+        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0.1, 1.0))  # right of the zeros
+    axes[0, 0].set_ylabel("number of weights")
+    return fig
+
+
+def _lam_positions(lams: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """x positions on a log axis: λ = 0 is drawn one decade left of the smallest λ > 0."""
+    pos = lams.astype(float).copy()
+    zero_x = None
+    if np.any(lams == 0):
+        positive = lams[lams > 0]
+        zero_x = float(positive.min()) / 10.0 if positive.size else 1.0
+        pos[lams == 0] = zero_x
+    return pos, zero_x
+
+
+def plot_lambda_sweep(sweeps: Sequence[LambdaSweep] | Mapping[str, LambdaSweep]) -> Figure:
+    """Three panels against λ (log axis, λ = 0 at the left edge): train, validation and
+    test accuracy; the weight norm ``‖W‖``; the near-zero fraction. On the test curve, a
+    star marks the λ of the one-standard-error rule and a black cross the λ of the best
+    validation accuracy (both chosen on validation)."""
+    if isinstance(sweeps, LambdaSweep):
+        sweeps = [sweeps]
+    if isinstance(sweeps, Mapping):
+        sweeps = list(sweeps.values())
+    if isinstance(sweeps, (str, bytes)) or not isinstance(sweeps, Sequence) or not sweeps:
+        raise ValueError("sweeps must be a non-empty sequence of LambdaSweep")
+    for i, s in enumerate(sweeps):
+        if not isinstance(s, LambdaSweep):
+            raise TypeError(f"sweeps[{i}] must be a LambdaSweep; got {type(s).__name__}")
+    fig, axes = new_figure(9.0, 3.4, ncols=3)
+    ax_acc, ax_norm, ax_sparse = axes[0]
+    zero_xs = []
+    for s in sweeps:
+        c = PENALTY_COLORS[s.penalty]
+        x, zero_x = _lam_positions(s.lams)
+        zero_xs.append(zero_x)
+        name = _PENALTY_LABELS[s.penalty]
+        ax_acc.plot(x, s.train_accuracy, "-o", color=c, ms=3.5, label=f"{name} train")
+        ax_acc.plot(x, s.val_accuracy, ":^", color=c, ms=3.5, label=f"{name} validation")
+        ax_acc.plot(x, s.test_accuracy, "--s", color=c, ms=3.5, label=f"{name} test")
+        o, b = s.one_se_index, s.best_index
+        ax_acc.plot(x[o], s.test_accuracy[o], "*", color=c, ms=14, mec="k", mew=0.6, zorder=5)
+        ax_acc.plot(x[b], s.test_accuracy[b], "x", color="k", ms=7, mew=1.4, zorder=6)
+        ax_norm.plot(x, s.norm, "-o", color=c, ms=3.5, label=name)
+        ax_sparse.plot(x, s.near_zero, "-o", color=c, ms=3.5, label=name)
+    ax_acc.set(ylabel="accuracy", ylim=(0, 1.03))
+    ax_norm.set(ylabel="weight norm ‖W‖", yscale="log")
+    ax_sparse.set(ylabel=f"fraction with |w| < {NEAR_ZERO:g}", ylim=(0, 1.03))
+    fig.legend(*ax_acc.get_legend_handles_labels(), loc="outside lower center", frameon=False, fontsize=8,
+               ncols=len(sweeps) * 3)
+    for ax in axes[0]:
+        ax.set_xscale("log")
+        ax.set_xlabel("λ")
+        ax.grid(alpha=0.3)
+        zx = [z for z in zero_xs if z is not None]
+        if zx:
+            ticks = sorted(set([zx[0]] + [10.0 ** k for k in range(int(np.floor(np.log10(zx[0]))) + 1, 1, 2)]))
+            labels = ["0" if t == zx[0] else f"$10^{{{int(round(np.log10(t)))}}}$" for t in ticks]
+            ax.set_xticks(ticks, labels)
+            ax.minorticks_off()
+    return fig
+
+
+# ------------------------------------------------------------------ live figure
+def _explorer_compute(penalty: str, lam: float) -> dict[str, TrainedRun]:
+    base = digits_run()
+    if penalty == "none":
+        return {"base": base, "run": base}
+    return {"base": base, "run": digits_run(penalty, float(lam))}
+
+
+_EXPLORER_LIMIT = 1.5
+
+
+def _explorer_draw(fig: Figure, data: dict[str, TrainedRun], penalty: str, lam: float) -> None:
+    base, run = data["base"], data["run"]
+    fig.set_layout_engine("none")  # fixed margins: constrained layout would double the redraw time
+    ax_w, ax_abs = fig.subplots(1, 2, gridspec_kw=dict(left=0.095, right=0.985, bottom=0.14, top=0.80,
+                                                        wspace=0.16))
+    edges = np.linspace(-_EXPLORER_LIMIT, _EXPLORER_LIMIT, 76)
+    runs = [base] if run is base else [base, run]
+    for i, r in enumerate(runs):
+        _draw_hist(ax_w, r, edges, filled=(i == 0))
+    ax_w.set_yscale("log")
+    ax_w.set_ylim(0.7, 3.0 * base.n_weights)
+    ax_w.set_yticks(*_COUNT_TICKS)
+    ax_w.set_xticks([-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5])
+    ax_w.minorticks_off()
+    ax_w.set(xlabel="weight value w (beyond ±1.5 in the end bins)", ylabel="number of weights",
+             xlim=(-_EXPLORER_LIMIT, _EXPLORER_LIMIT))
+    ax_w.grid(alpha=0.3)
+    _abs_panel(ax_abs, base, None if run is base else run, 57)
+    lines = [f"{r.label}: train {r.train_accuracy:.1%}, test {r.test_accuracy:.1%}, "
+             f"‖W‖ = {r.norm:.3g}, |w| < {NEAR_ZERO:g}: {r.near_zero():.0%}" for r in runs]
+    handles, _ = ax_w.get_legend_handles_labels()
+    fig.legend(handles, lines, loc="upper center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8,
+               ncols=1)
+
+
+@register_figure
+def trained_weights_explorer() -> Explorable:
+    """Live figure of {ref}`chap-trained-weights`: pick a penalty and λ; the weight
+    histograms and the accuracies of the trained digits network update."""
+    st = DIGITS_SETUP
+    return Explorable(
+        _explorer_draw,
+        [Choice("penalty", {"no penalty": "none", "L1": "l1", "L2": "l2"}, label="penalty", default="l1"),
+         Slider("lam", 1e-5, 1.0, grid=list(EXPLORER_LAMBDAS), log=True, label="λ", default=0.01, fmt="{:g}")],
+        compute=_explorer_compute,
+        caption=(f"The {list(st['sizes'])} {st['activation']} network trained on the digits by SGD "
+                 f"(α = {st['lr']:g}, batches of {st['batch_size']}, {st['epochs']} epochs) with the chosen "
+                 "penalty, against the same network without one (filled, vermillion). Left: every weight of "
+                 "every weight matrix (biases excluded), counts on a log axis. Right: the same weights by "
+                 "magnitude |w| on a log axis, exact zeros as a bar at the left; the dotted line is the "
+                 f"near-zero threshold {NEAR_ZERO:g} and the dashed line the L1 band αλ. λ has no effect "
+                 "when no penalty is chosen."),
+        alt=("Histograms of the weights of the digits network trained with {penalty} at lambda {lam} "
+             "(lambda is ignored without a penalty), drawn over those of the unregularized network, by "
+             "value and by magnitude on a log scale, with the training and test accuracies in the legend."),
+        figsize=(8.0, 3.6),
+        name="fig-trained-weights-explorer",
+    )

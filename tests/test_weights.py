@@ -1,0 +1,325 @@
+"""What the penalties do to trained weights (initreg.weights): the measurements against
+numpy, the seeded training runs, the validation split, the λ sweep and bad inputs."""
+
+import dataclasses
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import initreg
+from initreg.explorable import FIGURES
+
+
+# ------------------------------------------------------------------ fixtures
+@pytest.fixture(scope="module")
+def digits():
+    return initreg.load_digits(seed=0)
+
+
+@pytest.fixture(scope="module")
+def small(digits):
+    """150 training rows: a problem small enough to train in a fraction of a second."""
+    return digits.subset(150, rng=np.random.default_rng(3))
+
+
+SMALL = dict(sizes=(64, 32, 10), epochs=40, lr=0.1, batch_size=50, seed=4)
+
+
+@pytest.fixture(scope="module")
+def small_runs(small):
+    return {
+        "none": initreg.train_penalized(small, **SMALL),
+        "l1": initreg.train_penalized(small, "l1", 0.01, **SMALL),
+        "l1prox": initreg.train_penalized(small, "l1", 0.01, update="proximal", **SMALL),
+        "l2": initreg.train_penalized(small, "l2", 0.01, **SMALL),
+    }
+
+
+# ------------------------------------------------------------- measurements
+def random_mats(seed=0):
+    rng = np.random.default_rng(seed)
+    mats = [rng.normal(0, 0.01, (5, 3)), rng.laplace(0, 0.002, (4, 5)), rng.normal(0, 1, (2, 4))]
+    mats[1][0, :2] = 0.0  # exact zeros
+    mats[0][1, 1] = 1e-3  # exactly on the threshold
+    return mats
+
+
+def test_weight_vector_concatenates_every_matrix():
+    mats = random_mats()
+    flat = initreg.weight_vector(mats)
+    np.testing.assert_array_equal(flat, np.concatenate([m.ravel() for m in mats]))
+    np.testing.assert_array_equal(initreg.weight_vector(mats[0]), mats[0].ravel())
+
+
+def test_weight_vector_of_a_network_leaves_out_the_biases():
+    net = initreg.Network([4, 3, 2], rng=np.random.default_rng(0))
+    for b in net.biases:
+        b[...] = 7.0
+    flat = initreg.weight_vector(net)
+    assert flat.size == 4 * 3 + 3 * 2
+    assert not np.any(flat == 7.0)
+
+
+def test_fractions_and_norm_match_numpy():
+    mats = random_mats(1)
+    w = np.concatenate([m.ravel() for m in mats])
+    for tol in (1e-4, 1e-3, 0.05):
+        assert initreg.near_zero_fraction(mats, tol) == np.mean(np.abs(w) < tol)
+        assert initreg.fraction_within(mats, tol) == np.mean(np.abs(w) <= tol)
+    assert initreg.exact_zero_fraction(mats) == np.mean(w == 0) == 2 / w.size
+    assert initreg.fraction_within(mats, 0.0) == initreg.exact_zero_fraction(mats)
+    assert initreg.weight_norm(mats) == pytest.approx(np.linalg.norm(w), rel=1e-14)
+
+
+def test_near_zero_is_strict_and_within_is_inclusive():
+    w = np.array([-2e-3, -1e-3, 0.0, 5e-4, 1e-3, 3e-3])
+    assert initreg.near_zero_fraction(w, 1e-3) == 2 / 6  # 0 and 5e-4
+    assert initreg.fraction_within(w, 1e-3) == 4 / 6  # and the two on the boundary
+
+
+def test_weight_histogram_counts_every_weight():
+    mats = random_mats(2)
+    w = np.concatenate([m.ravel() for m in mats])
+    counts, edges = initreg.weight_histogram(mats, bins=21, limit=0.05)
+    assert counts.sum() == w.size and len(edges) == 22
+    assert edges[0] == -0.05 and edges[-1] == 0.05
+    inside = np.abs(w) < 0.05
+    ref, _ = np.histogram(w[inside], bins=edges)
+    assert counts[0] == ref[0] + np.sum(w <= -0.05)
+    assert counts[-1] == ref[-1] + np.sum(w >= 0.05)
+    np.testing.assert_array_equal(counts[1:-1], ref[1:-1])
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: initreg.near_zero_fraction([np.ones(3)], 0.0), ValueError, "tol must be > 0"),
+    (lambda: initreg.near_zero_fraction([np.ones(3)], -1), ValueError, "tol"),
+    (lambda: initreg.fraction_within([np.ones(3)], -0.1), ValueError, "bound must be >= 0"),
+    (lambda: initreg.fraction_within([np.ones(3)], float("nan")), ValueError, "bound must be finite"),
+    (lambda: initreg.weight_vector([]), ValueError, "at least one weight matrix"),
+    (lambda: initreg.weight_vector("weights"), TypeError, "weights must be"),
+    (lambda: initreg.weight_vector(3.0), TypeError, "weights must be"),
+    (lambda: initreg.weight_vector([np.array([1.0, np.nan])]), ValueError, "finite"),
+    (lambda: initreg.weight_histogram([np.ones(3)], bins=0), ValueError, "bins"),
+    (lambda: initreg.weight_histogram([np.ones(3)], limit=0), ValueError, "limit"),
+])
+def test_measurements_reject_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+# ------------------------------------------------------------------ training
+def test_l1_makes_weights_sparse_and_l2_small(small_runs):
+    none, l1, l2 = small_runs["none"], small_runs["l1"], small_runs["l2"]
+    assert l1.near_zero() > 0.3 and l1.near_zero() > 10 * none.near_zero()
+    assert l2.norm < none.norm and l1.norm < none.norm
+    assert l2.near_zero() < l1.near_zero()
+
+
+def test_only_the_proximal_step_gives_exact_zeros(small_runs):
+    l1, prox = small_runs["l1"], small_runs["l1prox"]
+    assert l1.exact_zeros == 0.0
+    assert prox.exact_zeros > 0.3
+    assert l1.within(l1.band) > 0.3  # the subgradient weights sit in the band instead
+    # subgradient weights in the band keep changing sign; proximal ones rest at 0
+    assert prox.sign_flip_fraction(prox.band) < 0.2 * l1.sign_flip_fraction(l1.band)
+
+
+def test_runs_are_seeded_and_differ_only_by_the_penalty(small):
+    a = initreg.train_penalized(small, "l2", 0.01, **SMALL)
+    b = initreg.train_penalized(small, "l2", 0.01, **SMALL)
+    for wa, wb in zip(a.weights, b.weights):
+        np.testing.assert_array_equal(wa, wb)
+    other = initreg.train_penalized(small, "l2", 0.01, **{**SMALL, "seed": 5})
+    assert not np.array_equal(a.weights[0], other.weights[0])
+
+
+def test_training_in_two_calls_equals_one_call(small):
+    """train_penalized keeps the weights one epoch before the end: the result must be the
+    same as one uninterrupted training run with the same seeds."""
+    run = initreg.train_penalized(small, "l1", 0.003, **SMALL)
+    net = initreg.Network(SMALL["sizes"], "tanh", init="xavier", rng=np.random.default_rng(SMALL["seed"]))
+    initreg.train(net, small.X_train, small.y_train, epochs=SMALL["epochs"], lr=SMALL["lr"],
+                  batch_size=SMALL["batch_size"], rng=np.random.default_rng(SMALL["seed"] + 1),
+                  penalty="l1", lam=0.003)
+    for w_run, w_net in zip(run.weights, net.weights):
+        np.testing.assert_allclose(w_run, w_net, rtol=0, atol=1e-12)
+    assert not np.array_equal(run.previous_weights[0], run.weights[0])
+    assert run.train_accuracy == net.evaluate(small.X_train, small.y_train)[1]
+    assert run.test_accuracy == net.evaluate(small.X_test, small.y_test)[1]
+
+
+def test_run_records_are_read_only(small_runs):
+    run = small_runs["l2"]
+    with pytest.raises(ValueError):
+        run.weights[0][0, 0] = 1.0
+    assert run.n_weights == 64 * 32 + 32 * 10
+    assert run.label == "L2, λ = 0.01" and small_runs["l1prox"].label == "L1 (proximal), λ = 0.01"
+    assert small_runs["none"].label == "no penalty"
+    assert run.band == pytest.approx(0.1 * 0.01)
+
+
+def test_sign_flip_fraction_counts_sign_reversals(small_runs):
+    run = dataclasses.replace(
+        small_runs["none"],
+        weights=(np.array([[0.5, -1e-4, 2e-4, 0.0, 3e-4]]),),
+        previous_weights=(np.array([[-0.5, 1e-4, 2e-4, 1e-4, -1e-5]]),),
+    )
+    # within 1e-3: -1e-4 (flipped), 2e-4 (kept), 0 (never counts as flipped), 3e-4 (flipped)
+    assert run.sign_flip_fraction(1e-3) == 2 / 4
+    assert run.sign_flip_fraction(1.0) == 3 / 5  # 0.5 flipped too
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(penalty="l3"), ValueError, "penalty must be one of none, l1, l2"),
+    (dict(penalty="l1", lam=-0.1), ValueError, "lam must be >= 0"),
+    (dict(penalty="l1", lam=float("inf")), ValueError, "lam must be finite"),
+    (dict(penalty="none", lam=0.1), ValueError, "lam must be 0 when penalty is 'none'"),
+    (dict(update="newton"), ValueError, "update must be one of gradient, proximal"),
+    (dict(epochs=0), ValueError, "epochs"),
+    (dict(lr=0.0), ValueError, "lr"),
+    (dict(batch_size=0), ValueError, "batch_size"),
+    (dict(seed=-1), ValueError, "seed"),
+    (dict(sizes=(10, 5, 10)), ValueError, "sizes must start with n\\[0\\] = 64"),
+    (dict(sizes=(64, 5, 3)), ValueError, "end with n\\[L\\] = 10"),
+    (dict(sizes="64"), ValueError, "sizes"),
+    (dict(activation="swish"), ValueError, "activation must be one of"),
+])
+def test_train_penalized_rejects_bad_input(small, kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        initreg.train_penalized(small, **{"epochs": 1, **kwargs})
+
+
+def test_train_penalized_needs_a_datasplit():
+    with pytest.raises(TypeError, match="data must be an initreg.DataSplit"):
+        initreg.train_penalized((np.zeros((3, 64)), np.zeros(3)))
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: initreg.digits_run("l4", 0.1), ValueError, "penalty must be one of"),
+    (lambda: initreg.digits_run("l1", -1.0), ValueError, "lam must be >= 0"),
+    (lambda: initreg.digits_run("none", 0.5), ValueError, "lam must be 0"),
+    (lambda: initreg.digits_run("l1", 0.1, update="adam"), ValueError, "update must be one of"),
+    (lambda: initreg.compare_penalties([]), ValueError, "lams must be a non-empty sequence"),
+    (lambda: initreg.compare_penalties([0.0]), ValueError, "lams\\[0\\] must be > 0"),
+    (lambda: initreg.compare_penalties([0.1], penalties=["none"]), ValueError, "must be one of l1, l2"),
+    (lambda: initreg.compare_penalties([0.1], penalties="l1"), ValueError, "penalties must be"),
+])
+def test_digits_experiment_rejects_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_run_table(small_runs):
+    table = initreg.run_table(small_runs)
+    assert len(table.rows) == 4
+    assert table.rows[0][:2] == ("no penalty", "–")
+    assert table.rows[2][0] == "L1 (proximal)"
+    assert table.rows[1][5] == f"{small_runs['l1'].near_zero():.1%}"
+    assert table._repr_html_().count("<tr>") == 5
+    with pytest.raises(TypeError, match="runs\\[0\\] must be a TrainedRun"):
+        initreg.run_table([1.0])
+    with pytest.raises(ValueError, match="non-empty"):
+        initreg.run_table([])
+
+
+# ------------------------------------------------------------ choosing λ
+def test_holdout_split_is_disjoint_and_keeps_the_test_set(digits):
+    split = initreg.holdout_split(digits, 120, 80, rng=np.random.default_rng(1))
+    assert len(split.y_train) == 120 and len(split.y_val) == 80
+    rows = {tuple(r) for r in split.X_train}
+    assert not any(tuple(r) in rows for r in split.X_val)
+    np.testing.assert_array_equal(split.X_test, digits.X_test)
+    assert split.train_split.X_test is split.X_val
+    with pytest.raises(ValueError, match="n_train \\+ n_val must be at most the 1347"):
+        initreg.holdout_split(digits, 1000, 400, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="n_val"):
+        initreg.holdout_split(digits, 100, 0, rng=np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng"):
+        initreg.holdout_split(digits, 100, 10, rng=0)
+
+
+@pytest.fixture(scope="module")
+def sweeps(digits):
+    split = initreg.holdout_split(digits, 100, 100, rng=np.random.default_rng(2))
+    return initreg.lambda_sweeps(split, [0.0, 1e-3, 0.03, 1.0], sizes=(64, 16, 10), epochs=30, batch_size=50)
+
+
+def test_sweep_shapes_and_shared_baseline(sweeps):
+    assert set(sweeps) == {"l1", "l2"}
+    for p, s in sweeps.items():
+        assert s.penalty == p
+        np.testing.assert_array_equal(s.lams, [0.0, 1e-3, 0.03, 1.0])
+        assert np.all(np.diff(s.lams) > 0)
+        for arr in (s.train_accuracy, s.val_accuracy, s.test_accuracy, s.val_loss, s.norm, s.near_zero):
+            assert arr.shape == (4,) and np.all(np.isfinite(arr))
+        assert s.n_val == 100
+        assert 0 <= s.best_index < 4 and 0 <= s.one_se_index < 4
+    # λ = 0 is the same unregularized run for both penalties
+    assert sweeps["l1"].norm[0] == sweeps["l2"].norm[0]
+    assert sweeps["l1"].test_accuracy[0] == sweeps["l2"].test_accuracy[0]
+    # the strongest L2 penalty shrinks the weights far below the unregularized ones
+    assert sweeps["l2"].norm[-1] < 0.01 * sweeps["l2"].norm[0]
+
+
+def test_sweep_choices_use_validation_only():
+    s = initreg.LambdaSweep(
+        penalty="l2", lams=np.array([0.0, 0.01, 0.1, 1.0]),
+        train_accuracy=np.array([1.0, 1.0, 0.9, 0.1]),
+        val_accuracy=np.array([0.90, 0.91, 0.90, 0.1]),
+        test_accuracy=np.array([0.5, 0.6, 0.99, 0.1]),  # must not matter
+        val_loss=np.array([0.3, 0.2, 0.25, 2.3]), norm=np.ones(4), near_zero=np.zeros(4), n_val=100)
+    assert s.best_index == 1 and s.best_lam == 0.01
+    se = np.sqrt(0.91 * 0.09 / 100)
+    assert s.standard_error == pytest.approx(se)
+    assert s.one_se_index == 2 and s.one_se_lam == 0.1  # 0.90 >= 0.91 - 0.0286
+    tie = dataclasses.replace(s, val_accuracy=np.array([0.91, 0.91, 0.5, 0.1]))
+    assert tie.best_index == 1  # equal accuracy: the lower validation loss wins
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(lams=[]), ValueError, "lams must be a non-empty"),
+    (dict(lams=[0.1, 0.01]), ValueError, "strictly increasing"),
+    (dict(lams=[0.0, -1.0]), ValueError, "lams\\[1\\] must be >= 0"),
+    (dict(penalties=["l1", "l1"]), ValueError, "distinct"),
+    (dict(penalties=["none"]), ValueError, "must be one of l1, l2"),
+    (dict(penalties=[]), ValueError, "penalties must be"),
+    (dict(epochs=0), ValueError, "epochs"),
+])
+def test_lambda_sweeps_reject_bad_input(digits, kwargs, exc, match):
+    split = initreg.holdout_split(digits, 50, 50, rng=np.random.default_rng(0))
+    args = dict(lams=[0.0, 0.1], epochs=1)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        initreg.lambda_sweeps(split, **args)
+
+
+def test_lambda_sweep_needs_a_holdout_and_a_penalty(digits):
+    with pytest.raises(TypeError, match="split must be an initreg.Holdout"):
+        initreg.lambda_sweep(digits, "l1", [0.0, 0.1])
+    split = initreg.holdout_split(digits, 50, 50, rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="penalty must be one of l1, l2"):
+        initreg.lambda_sweep(split, "none", [0.0, 0.1])
+
+
+# ------------------------------------------------------------------- figures
+def test_figures(small_runs, sweeps):
+    fig = initreg.plot_weight_histograms(small_runs["none"], small_runs["l1"], small_runs["l2"])
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    fig = initreg.plot_abs_weights(small_runs["none"], [small_runs["l1"], small_runs["l1prox"]])
+    assert len(fig.axes) == 2
+    fig = initreg.plot_lambda_sweep(sweeps)
+    assert len(fig.axes) == 3
+    with pytest.raises(TypeError, match="l1 must be a TrainedRun"):
+        initreg.plot_weight_histograms(small_runs["none"], None, small_runs["l2"])
+    with pytest.raises(ValueError, match="runs must be a non-empty"):
+        initreg.plot_abs_weights(small_runs["none"], [])
+    with pytest.raises(TypeError, match="sweeps\\[0\\] must be a LambdaSweep"):
+        initreg.plot_lambda_sweep([1])
+
+
+def test_explorer_is_registered():
+    assert "trained_weights_explorer" in FIGURES
+    ex = FIGURES["trained_weights_explorer"]()
+    assert ex.n_frames == 3 * len(initreg.EXPLORER_LAMBDAS)
+    assert set(initreg.AI_NOTES_LAMBDAS) <= set(initreg.EXPLORER_LAMBDAS)
