@@ -7,6 +7,7 @@ The derivations behind the variances are in {ref}`chap-derivation`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 import numpy as np
@@ -107,18 +108,29 @@ def init_weights(
     v.choice(scheme, "scheme", INIT_SCHEMES)
     scale = _check_scale(scheme, scale)
     v.generator(rng)
+    try:
+        dt = None if dtype is None else np.dtype(dtype)
+    except TypeError:
+        dt = None
+    if dt is None or dt.type not in (np.float32, np.float64):
+        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dtype!r}")
     shape = (n_out, n_in)
     if scheme == "zeros":
         w = np.zeros(shape)
     elif scheme == "constant":
         w = np.full(shape, scale)
     elif scheme in ("normal", "xavier", "glorot_normal", "he_normal"):
-        w = rng.normal(0.0, np.sqrt(init_variance(n_in, n_out, scheme, scale=scale if scheme == "normal" else None)), size=shape)
-    else:  # the uniform family: U[-a, a] has variance a²/3
-        var = init_variance(n_in, n_out, scheme, scale=scale if scheme == "uniform" else None)
-        a = np.sqrt(3.0 * var)
+        var = init_variance(n_in, n_out, scheme, scale=scale if scheme == "normal" else None)
+        w = rng.normal(0.0, math.sqrt(var), size=shape)
+    else:  # the uniform family U[-a, a], whose variance is a²/3
+        a = {
+            "uniform": scale,
+            "standard": 1.0 / math.sqrt(n_in),
+            "glorot_uniform": math.sqrt(6.0 / (n_in + n_out)),
+            "he_uniform": math.sqrt(6.0 / n_in),
+        }[scheme]
         w = rng.uniform(-a, a, size=shape)
-    return w.astype(dtype, copy=False)
+    return w.astype(dt, copy=False)
 
 
 def initializer(scheme: str, *, scale: float | None = None, gain: float = 1.0) -> Initializer:
@@ -133,7 +145,8 @@ def initializer(scheme: str, *, scale: float | None = None, gain: float = 1.0) -
 
     def init(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         w = init_weights(n_in, n_out, scheme, rng=rng, scale=scale)
-        return w * gain if gain != 1.0 else w
+        # "+ 0.0" turns the -0.0 of a negative draw times gain 0 into 0.0
+        return w * gain + 0.0 if gain != 1.0 else w
 
     init.__name__ = f"{scheme}" + (f"(scale={scale:g})" if scale is not None else "") + (
         f"×{gain:g}" if gain != 1.0 else "")

@@ -1,0 +1,427 @@
+"""The experiments of "Why initialization matters": the deep linear chain, the symmetry of
+zero and constant initializations, the AI Notes toy playground, and every bad input."""
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import initreg
+from initreg.explorable import FIGURES
+
+
+@pytest.fixture(scope="module")
+def digits():
+    return initreg.load_digits(seed=0).subset(300, rng=np.random.default_rng(0))
+
+
+# ------------------------------------------------------------------------ the linear chain
+@pytest.mark.parametrize("s", [0.5, 1.0, 1.5, -1.2])
+@pytest.mark.parametrize("L", [2, 3, 10])
+def test_linear_chain_follows_the_powers_of_s(s, L):
+    x = np.array([0.3, -1.1, 0.7])
+    w_out = np.array([2.0, 0.5, -1.0])
+    c = initreg.linear_chain(s, L=L, x=x, w_out=w_out)
+    for l in range(L):
+        np.testing.assert_allclose(c.activations[l], s**l * x, rtol=1e-13)  # a[l] = s^l x
+        np.testing.assert_allclose(c.backprop[l], s ** (L - 1 - l) * w_out, rtol=1e-13)  # ∂ŷ/∂a[l]
+    assert c.output == pytest.approx(s ** (L - 1) * w_out @ x, rel=1e-13)  # ŷ = s^(L-1) W[L] x
+    for l in range(1, L):  # ∂ŷ/∂W[l] = s^(L-2) W[L]ᵀ xᵀ for every hidden layer
+        np.testing.assert_allclose(c.weight_grads[l - 1], s ** (L - 2) * np.outer(w_out, x), rtol=1e-13)
+    np.testing.assert_allclose(c.weight_grads[-1], s ** (L - 1) * x[None, :], rtol=1e-13)
+    assert len(c.weight_grads) == L and c.activations.shape == (L, 3)
+    np.testing.assert_allclose(c.activation_norms, np.linalg.norm(c.activations, axis=1))
+
+
+def test_the_ai_notes_numbers():
+    big, one, small = (initreg.linear_chain(s) for s in (1.5, 1.0, 0.5))
+    assert big.output / one.output == pytest.approx(1.5**9, rel=1e-13)
+    assert small.output / one.output == pytest.approx(0.5**9, rel=1e-13)
+    assert big.activation_norms[-1] / big.activation_norms[0] == pytest.approx(38.443359375, rel=1e-13)
+
+
+def test_linear_chain_gradients_match_the_engine_and_finite_differences():
+    s, L = 1.3, 6
+    x = np.array([0.4, -0.2])
+    c = initreg.linear_chain(s, L=L, x=x, w_out=[1.0, -2.0])
+    # finite differences of ŷ with respect to W[1]
+    eps = 1e-6
+    for i in range(2):
+        for j in range(2):
+            Ws = [w.copy() for w in c.weights]
+            Ws[0][i, j] += eps
+            up = x.copy()
+            for w in Ws[:-1]:
+                up = w @ up
+            Ws[0][i, j] -= 2 * eps
+            dn = x.copy()
+            for w in Ws[:-1]:
+                dn = w @ dn
+            fd = (Ws[-1][0] @ up - Ws[-1][0] @ dn) / (2 * eps)
+            assert c.weight_grads[0][i, j] == pytest.approx(fd, rel=1e-6)
+    # the engine's back-propagated dJ/dZ[l] is (p - y)/m times ∂ŷ/∂a[l] for a linear network
+    net = initreg.Network([2] * L + [1], "linear", "sigmoid", init="zeros", rng=np.random.default_rng(0))
+    net.set_params([p for w in c.weights for p in (w, np.zeros(w.shape[0]))])
+    g = net.backward(x[None, :], np.array([0]))
+    p = net.predict_proba(x[None, :])[0]
+    for l in range(1, L):
+        np.testing.assert_allclose(g.dZ[l - 1][0], p * c.backprop[l], rtol=1e-10)
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(scale=math.nan), ValueError, "scale must be finite"),
+    (dict(scale=math.inf), ValueError, "scale must be finite"),
+    (dict(scale="1.5"), TypeError, "scale must be a real number"),
+    (dict(scale=True), TypeError, "scale must be a real number"),
+    (dict(scale=1.5, L=1), ValueError, "L must be at least 2"),
+    (dict(scale=1.5, L=0), ValueError, "L must be a positive integer"),
+    (dict(scale=1.5, L=2.5), ValueError, "L must be a positive integer"),
+    (dict(scale=1.5, L=True), ValueError, "L must be a positive integer"),
+    (dict(scale=1.5, x=[[1.0, 2.0]]), ValueError, "x must have 1 dimension"),
+    (dict(scale=1.5, x=[]), ValueError, "x must have at least one entry"),
+    (dict(scale=1.5, x=[1.0, math.nan]), ValueError, "x must contain only finite"),
+    (dict(scale=1.5, x="ab"), TypeError, "x must be a numeric array"),
+    (dict(scale=1.5, w_out=[1.0, 2.0, 3.0]), ValueError, "w_out must have as many entries as x"),
+    (dict(scale=1.5, w_out=[1.0, math.inf]), ValueError, "w_out must contain only finite"),
+    (dict(scale=1e200, L=10), ValueError, "overflows"),
+])
+def test_linear_chain_bad_inputs(kwargs, exc, match):
+    with pytest.raises(exc, match=match):
+        initreg.linear_chain(**kwargs)
+
+
+def test_plot_linear_chain():
+    fig = initreg.plot_linear_chain([initreg.linear_chain(s) for s in (0.5, 1.0, 1.5)])
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert len(fig.axes[0].lines) == 3
+    for bad in ([], [1.0], initreg.linear_chain(1.0), None):
+        with pytest.raises(TypeError, match="chains must be"):
+            initreg.plot_linear_chain(bad)
+
+
+# ---------------------------------------------------------------------------- symmetry
+SYMMETRIC = [
+    ("zeros", "tanh"), ("zeros", "sigmoid"), ("zeros", "relu"),
+    (initreg.initializer("constant", scale=0.2), "tanh"),
+    (initreg.initializer("constant", scale=-0.3), "sigmoid"),
+    (initreg.initializer("constant", scale=0.1), "relu"),
+    (initreg.initializer("constant", scale=0.05), "linear"),
+]
+
+
+# Widths are multiples of 16: optimized BLAS kernels then give every unit the same sequence
+# of floating-point operations, so equal units stay equal to the last bit. (With an odd width,
+# some units fall in a kernel's remainder loop and can differ from the others by rounding.)
+@pytest.mark.parametrize("init,activation", SYMMETRIC)
+def test_symmetric_inits_stay_symmetric_to_the_last_bit(digits, init, activation):
+    run = initreg.symmetry_run(digits, init, hidden=(32, 16), activation=activation, epochs=40, lr=0.3,
+                               record_every=5)
+    assert not run.history.diverged and run.gaps.shape == (9, 2)
+    assert run.symmetric and np.all(run.gaps == 0.0)
+    assert run.distinct == [1, 1]
+    assert initreg.distinct_units(run.net) == [1, 1]
+    assert np.all(initreg.symmetry_gap(run.net) == 0.0)
+    # the hidden activations are one number per example, repeated across the layer
+    for a in run.net.forward(digits.X_test)[1:-1]:
+        assert np.all(a == a[:, :1])
+    # and the wide network is exactly a network with one unit per hidden layer
+    small = initreg.merge_identical_units(run.net)
+    assert small.sizes == (64, 1, 1, 10)
+    np.testing.assert_allclose(small.predict_proba(digits.X_test), run.net.predict_proba(digits.X_test),
+                               rtol=0, atol=1e-12)
+
+
+def test_constant_init_moves_but_stays_symmetric(digits):
+    run = initreg.symmetry_run(digits, initreg.initializer("constant", scale=0.2), hidden=(32, 16), epochs=40)
+    assert all(w and b for w, b in run.moved), "every layer learns..."
+    assert run.symmetric, "...but its units never separate"
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_zeros_with_g_of_zero_equal_zero_moves_only_the_output_bias(digits, activation):
+    """tanh(0) = ReLU(0) = 0: the hidden activations are 0, so dW[L] = dZ[L]ᵀ A[L-1] = 0 and
+    nothing flows back through W[L] = 0. Only b[L] moves; the network predicts the class prior."""
+    run = initreg.symmetry_run(digits, "zeros", hidden=(32, 16), activation=activation, epochs=200, lr=0.5)
+    assert run.moved_names == ["b[3]"]
+    assert all(np.all(w == 0) for w in run.net.weights)
+    prior = np.bincount(digits.y_train, minlength=10) / len(digits.y_train)
+    np.testing.assert_allclose(run.net.predict_proba(digits.X_test)[0], prior, atol=1e-3)
+
+
+def test_zeros_with_sigmoid_moves_every_layer_symmetrically(digits):
+    run = initreg.symmetry_run(digits, "zeros", hidden=(32, 16), activation="sigmoid", epochs=60, lr=0.5)
+    assert set(run.moved_names) == {"W[1]", "b[1]", "W[2]", "b[2]", "W[3]", "b[3]"}
+    assert run.symmetric
+
+
+@pytest.mark.parametrize("scheme", ["xavier", "he_normal", "standard"])
+def test_random_init_breaks_the_symmetry(digits, scheme):
+    run = initreg.symmetry_run(digits, scheme, hidden=(32, 16), epochs=40)
+    assert not run.symmetric and run.distinct == [32, 16]
+    assert np.all(run.gaps > 0)
+    assert initreg.merge_identical_units(run.net).sizes == run.net.sizes
+    assert run.history.test_accuracy[-1] > 0.5 > initreg.symmetry_run(
+        digits, initreg.initializer("constant", scale=0.2), hidden=(32, 16), epochs=40).history.test_accuracy[-1]
+
+
+def test_a_nudge_separates_only_the_nudged_unit(digits):
+    run = initreg.symmetry_run(digits, initreg.initializer("constant", scale=0.1), hidden=(32, 16),
+                               epochs=60, nudge=1e-3, record_every=20)
+    assert run.gaps[0, 0] == pytest.approx(1e-3, rel=1e-9)
+    assert run.distinct == [2, 1] and np.all(run.gaps[:, 1] == 0.0)
+    assert not run.symmetric
+    for bad, exc in ((math.nan, ValueError), ("1e-3", TypeError)):
+        with pytest.raises(exc, match="nudge"):
+            initreg.symmetry_run(digits, "zeros", hidden=(4,), epochs=1, nudge=bad)
+
+
+def test_distinct_units_and_gap_on_a_hand_built_network():
+    net = initreg.Network([3, 4, 2, 2], "tanh", init="xavier", rng=np.random.default_rng(0))
+    assert initreg.distinct_units(net) == [4, 2]
+    # make units 1 and 3 of layer 1 identical in, bias and out
+    net.weights[0][2] = net.weights[0][0]
+    net.weights[1][:, 2] = net.weights[1][:, 0]
+    assert initreg.distinct_units(net) == [3, 2]
+    # a unit differing only in its bias is a different unit
+    net.biases[0][2] = 0.5
+    assert initreg.distinct_units(net) == [4, 2]
+    assert initreg.symmetry_gap(net)[0] >= 0.5
+    assert initreg.distinct_units(initreg.Network([3, 2], "tanh", init="xavier",
+                                                  rng=np.random.default_rng(0))) == []
+
+
+def test_merge_identical_units_sums_the_outgoing_weights():
+    rng = np.random.default_rng(1)
+    net = initreg.Network([3, 5, 4, 3], "tanh", init="xavier", rng=rng)
+    for b in net.biases:
+        b[...] = rng.normal(0, 0.2, b.shape)
+    # units 0, 2, 4 of layer 1 share their incoming weights and bias (outgoing weights differ)
+    for i in (2, 4):
+        net.weights[0][i] = net.weights[0][0]
+        net.biases[0][i] = net.biases[0][0]
+    X = rng.normal(size=(20, 3))
+    small = initreg.merge_identical_units(net)
+    assert small.sizes == (3, 3, 4, 3)
+    np.testing.assert_allclose(small.predict_proba(X), net.predict_proba(X), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(small.weights[1][:, 0], net.weights[1][:, [0, 2, 4]].sum(axis=1))
+
+
+def test_symmetry_bad_inputs(digits):
+    for f in (initreg.distinct_units, initreg.symmetry_gap, initreg.merge_identical_units):
+        with pytest.raises(TypeError, match="net must be an initreg.Network"):
+            f("net")
+    cases = [
+        (dict(data=(1, 2)), TypeError, "data must be an initreg.DataSplit"),
+        (dict(init="xavir"), ValueError, "init must be one of .*zeros.*he_uniform"),
+        (dict(init=3), TypeError, "init must be one of"),
+        (dict(hidden=()), ValueError, "hidden must be a non-empty sequence"),
+        (dict(hidden="12"), ValueError, "hidden must be a non-empty sequence"),
+        (dict(hidden=(12, 0)), ValueError, r"hidden\[1\] must be a positive integer"),
+        (dict(activation="softplus"), ValueError, "activation must be one of tanh, sigmoid, relu, linear"),
+        (dict(epochs=0), ValueError, "epochs must be a positive integer"),
+        (dict(epochs=2.5), ValueError, "epochs must be a positive integer"),
+        (dict(lr=0.0), ValueError, "lr must be > 0"),
+        (dict(lr=math.nan), ValueError, "lr must be finite"),
+        (dict(seed=-1), ValueError, "seed must be a non-negative integer"),
+        (dict(record_every=0), ValueError, "record_every must be a positive integer"),
+        (dict(label=3), TypeError, "label must be a string"),
+    ]
+    for kw, exc, match in cases:
+        args = dict(data=digits, init="xavier", hidden=(4,), epochs=1)
+        args.update(kw)
+        data, init = args.pop("data"), args.pop("init")
+        with pytest.raises(exc, match=match):
+            initreg.symmetry_run(data, init, **args)
+    with pytest.raises(ValueError, match="scale"):  # a scheme that needs a scale, given by name
+        initreg.symmetry_run(digits, "constant", hidden=(4,), epochs=1)
+
+
+def test_plot_unit_weights(digits):
+    runs = [initreg.symmetry_run(digits, s, hidden=(6, 4), epochs=5) for s in ("zeros", "xavier")]
+    fig = initreg.plot_unit_weights(runs, n_units=4)
+    assert isinstance(fig, Figure) and len(fig.axes) == 8
+    with pytest.raises(TypeError, match="runs must be"):
+        initreg.plot_unit_weights(runs[0])
+    with pytest.raises(TypeError, match="runs must be"):
+        initreg.plot_unit_weights([])
+    with pytest.raises(ValueError, match="n_units must be a positive integer"):
+        initreg.plot_unit_weights(runs, n_units=0)
+
+
+# ------------------------------------------------------------------- the toy playground
+def test_toy_inits_are_the_ai_notes_four():
+    assert initreg.TOY_INITS == {"zero": 0.0, "too small": 0.01, "appropriate": 1.0, "too large": 100.0}
+    assert set(initreg.TOY_INITS) <= set(initreg.INIT_COLORS)
+    assert initreg.AI_NOTES_SIZES == (2, 6, 3, 1)
+
+
+@pytest.mark.parametrize("k", [0.0, 0.01, 1.0, 100.0])
+def test_toy_initializer_draws_k_over_n(k):
+    n_in, n_out = 60, 500
+    w = initreg.toy_initializer(k)(n_in, n_out, np.random.default_rng(4))
+    var = k / n_in
+    assert abs(w.var(ddof=1) - var) <= 5 * math.sqrt(2 / (w.size - 1)) * var
+    if k == 0:
+        assert np.all(w == 0.0) and not np.any(np.signbit(w))
+    for bad, exc in ((-1.0, ValueError), (math.nan, ValueError), ("1", TypeError)):
+        with pytest.raises(exc, match="k must"):
+            initreg.toy_initializer(bad)
+
+
+def test_toy_init_scaling_is_k_to_the_three_halves():
+    """Zero biases and ReLU: scaling every W by √k scales z[L] by k^(3/2) and ∂z[L]/∂W[l] by k."""
+    sc = initreg.toy_init_scaling("circles", n=200)
+    rel = sc.relative_to("appropriate")
+    np.testing.assert_allclose(rel.logit_std, sc.k**1.5, rtol=1e-9)
+    assert np.all(sc.grad_norms[0] == 0) and sc.loss[0] == pytest.approx(math.log(2), abs=1e-12)
+    assert sc.loss[3] > 3 * math.log(2)
+    # too small: p ≈ 1/2 as for k = 1, so the gradients shrink by about k = 0.01
+    np.testing.assert_allclose(rel.grad_norms[1], 0.01, rtol=0.1)
+    # too large: tens of times larger (each example is weighted by σ(z) − y, which saturates)
+    assert np.all((rel.grad_norms[3] > 20) & (rel.grad_norms[3] < 200))
+    # the hidden activations scale exactly as (√k)^l
+    X, _ = initreg.toy_data("circles", 200, rng=np.random.default_rng(0))
+    A = {k: initreg.Network(list(initreg.AI_NOTES_SIZES), "relu", "sigmoid", init=initreg.toy_initializer(k),
+                            rng=np.random.default_rng(0)).forward(X) for k in (0.01, 1.0, 100.0)}
+    for k in (0.01, 100.0):
+        for l in (1, 2):
+            np.testing.assert_allclose(A[k][l], k ** (l / 2) * A[1.0][l], rtol=1e-12, atol=1e-300)
+    with pytest.raises(ValueError, match="role must be one of"):
+        sc.relative_to("huge")
+    for kw, exc, match in [(dict(dataset="moons"), ValueError, "dataset must be one of circles"),
+                           (dict(dataset="circles", n=1), ValueError, "n must be at least 2"),
+                           (dict(dataset="circles", seed=-2), ValueError, "seed must be")]:
+        with pytest.raises(exc, match=match):
+            initreg.toy_init_scaling(**kw)
+
+
+@pytest.fixture(scope="module")
+def small_runs():
+    return {r: initreg.playground_run("gaussians", r, steps=150, n=120, seed=3) for r in initreg.TOY_INITS}
+
+
+def test_playground_run_is_cached_and_replays_its_history(small_runs):
+    run = small_runs["appropriate"]
+    assert initreg.playground_run("gaussians", "appropriate", steps=150, n=120, seed=3) is run
+    assert run.params.shape == (151, 2 * 6 + 6 + 6 * 3 + 3 + 3 + 1) and run.last_step == 150
+    assert not run.params.flags.writeable
+    for step in (0, 1, 17, 150):
+        net = run.network(step)
+        loss, acc = net.evaluate(run.X, run.y)
+        assert loss == pytest.approx(run.history.loss[step], rel=1e-12)
+        assert run.loss_at(step) == run.history.loss[step] and run.accuracy_at(step) == acc
+    assert run.network(10_000).evaluate(run.X, run.y)[0] == pytest.approx(run.history.loss[-1], rel=1e-12)
+    assert run.network(5) is not run.network(5)
+
+
+def test_playground_roles_behave_as_the_chapter_says(small_runs):
+    zero = small_runs["zero"]
+    assert all(np.all(w == 0) for w in zero.network(150).weights)  # ReLU'(0) = 0: nothing moves
+    assert initreg.dead_relu_units(zero.network(150), zero.X) == [6, 3]
+    assert small_runs["too small"].loss_at(150) == pytest.approx(math.log(2), abs=1e-3)
+    assert small_runs["appropriate"].loss_at(150) < 0.5 * math.log(2)
+    assert small_runs["too large"].history.loss[0] > 3 * math.log(2)
+
+
+def test_divergence_is_detected_and_stops_cleanly():
+    X, y = initreg.toy_data("circles", 100, rng=np.random.default_rng(0))
+    net = initreg.Network([2, 16, 16, 16, 16, 1], "linear", "sigmoid", init=initreg.toy_initializer(100.0),
+                          rng=np.random.default_rng(0))
+    h = initreg.train(net, X, y, epochs=100, lr=0.1)
+    assert h.diverged and h.diverged_at is not None and h.diverged_at < 100
+    assert h.status == f"diverged at step {h.diverged_at}"
+    assert np.all(np.isfinite(h.loss)) and net.params_finite()
+    assert h.loss[0] > 10 * math.log(2)
+    # the same network from the appropriate scale trains
+    ok = initreg.Network([2, 16, 16, 16, 16, 1], "linear", "sigmoid", init=initreg.toy_initializer(1.0),
+                         rng=np.random.default_rng(0))
+    assert not initreg.train(ok, X, y, epochs=100, lr=0.1).diverged
+
+
+def test_dead_relu_units():
+    net = initreg.Network([2, 3, 2, 1], ["relu", "tanh"], "sigmoid", init="xavier", rng=np.random.default_rng(0))
+    X = np.random.default_rng(1).normal(size=(50, 2))
+    assert initreg.dead_relu_units(net, X)[1] is None
+    net.biases[0][1] = -100.0  # unit 2 never fires
+    assert initreg.dead_relu_units(net, X)[0] == 1
+    with pytest.raises(TypeError, match="net must be"):
+        initreg.dead_relu_units(None, X)
+    with pytest.raises(ValueError, match="columns"):
+        initreg.dead_relu_units(net, np.ones((4, 3)))
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(dataset="moons"), ValueError, "dataset must be one of circles, spiral, checkerboard, gaussians"),
+    (dict(dataset=None), TypeError, "dataset must be a string"),
+    (dict(role="huge"), ValueError, "role must be one of zero, too small, appropriate, too large"),
+    (dict(steps=-1), ValueError, "steps must be a non-negative integer"),
+    (dict(steps=1.5), ValueError, "steps must be a non-negative integer"),
+    (dict(lr=0), ValueError, "lr must be > 0"),
+    (dict(lr=math.inf), ValueError, "lr must be finite"),
+    (dict(n=1), ValueError, "n must be at least 2"),
+    (dict(n=True), ValueError, "n must be a positive integer"),
+    (dict(seed=-1), ValueError, "seed must be a non-negative integer"),
+])
+def test_playground_run_bad_inputs(kwargs, exc, match):
+    args = dict(dataset="circles", role="appropriate", steps=5)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        initreg.playground_run(args.pop("dataset"), args.pop("role"), **args)
+
+
+def test_playground_run_method_bad_inputs(small_runs):
+    run = small_runs["zero"]
+    for f in (run.network, run.loss_at, run.accuracy_at):
+        with pytest.raises(ValueError, match="step must be a non-negative integer"):
+            f(-1)
+        with pytest.raises(ValueError, match="step must be a non-negative integer"):
+            f(2.5)
+
+
+def test_plot_toy_grid_and_its_bad_inputs():
+    fig = initreg.plot_toy_grid(datasets=["gaussians"], steps=150, n=120, seed=3, resolution=20)
+    assert isinstance(fig, Figure) and len(fig.axes) == 5
+    for kw, exc, match in [(dict(datasets="gaussians"), ValueError, "datasets must be a non-empty sequence"),
+                           (dict(datasets=[]), ValueError, "datasets must be a non-empty sequence"),
+                           (dict(datasets=["moons"]), ValueError, "must be one of circles"),
+                           (dict(step=200, steps=150), ValueError, "step must be at most steps"),
+                           (dict(step=-1), ValueError, "step must be a non-negative integer"),
+                           (dict(resolution=0), ValueError, "resolution must be a positive integer")]:
+        with pytest.raises(exc, match=match):
+            initreg.plot_toy_grid(**kw)
+
+
+def test_toy_init_figure_is_registered_and_light():
+    assert "toy_init_figure" in FIGURES
+    ex = FIGURES["toy_init_figure"]()
+    assert ex.n_frames == 4 * 4 * len(initreg.STEP_GRID) <= 120
+    assert ex.defaults == {"dataset": "circles", "init": "appropriate", "step": 1000}
+    assert "{" not in ex.alt_text(dataset="spiral", init="too large", step=30)
+    # a live value between the grid steps is drawn from the stored parameters too
+    assert ex.png(dataset="gaussians", init="too small", step=42)[:4] == b"\x89PNG"
+
+
+def test_toy_seed_sweep():
+    sweep = initreg.toy_seed_sweep("gaussians", seeds=[3, 4], roles=["zero", "appropriate"], steps=60, n=80)
+    assert sweep.final_cost.shape == (2, 2) and sweep.seeds == (3, 4)
+    for j, seed in enumerate((3, 4)):
+        run = initreg.playground_run("gaussians", "appropriate", steps=60, n=80, seed=seed)
+        assert sweep.final_cost[1, j] == run.history.loss[-1]
+    np.testing.assert_allclose(sweep.final_cost[0], math.log(2), atol=1e-12)  # balanced: zero stays at log 2
+    assert sweep.learned(0.7) == {"zero": 2, "appropriate": 2} and sweep.learned(1e-9)["zero"] == 0
+    assert "gaussians" in repr(sweep)
+    for kw, exc, match in [(dict(dataset="moons"), ValueError, "dataset must be one of"),
+                           (dict(seeds=[]), ValueError, "seeds must be a non-empty sequence"),
+                           (dict(seeds="01"), ValueError, "seeds must be a non-empty sequence"),
+                           (dict(seeds=[0, -1]), ValueError, r"seeds\[1\] must be a non-negative integer"),
+                           (dict(roles=["huge"]), ValueError, r"roles\[0\] must be one of zero"),
+                           (dict(roles="zero"), ValueError, "roles must be a non-empty sequence"),
+                           (dict(steps=0), ValueError, "steps must be a positive integer"),
+                           (dict(lr=-1.0), ValueError, "lr must be > 0")]:
+        args = dict(dataset="gaussians", seeds=[3], roles=["zero"], steps=5, n=80)
+        args.update(kw)
+        with pytest.raises(exc, match=match):
+            initreg.toy_seed_sweep(args.pop("dataset"), **args)
+    with pytest.raises(ValueError, match="threshold must be > 0"):
+        sweep.learned(0.0)
