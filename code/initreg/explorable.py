@@ -15,13 +15,17 @@ Displaying the object gives one MIME bundle with three views of the same figure:
 * ``application/vnd.jupyter.widget-view+json`` — live ipywidgets controls driven by the
   kernel, with continuous slider values (Jupyter, Binder, Thebe);
 * ``text/html`` — a self-contained player: every combination of the controls' grids is
-  rendered at execution time to a PNG frame, embedded in the page with a few lines of
-  JavaScript that switch frames, so the static book responds with no kernel and no network;
+  rendered at execution time to a PNG frame (128 colours, identical frames stored once),
+  embedded in the page as data URLs with native, labelled, keyboard-operable controls and a
+  few lines of JavaScript that switch frames and alt texts, so the static book responds
+  with no kernel and no network;
 * ``text/plain`` — a one-line summary.
 
 The book's HTML build drops the widget view (``nb_mime_priority_overrides`` in
-``_config.yml``), so a reader never meets an inert widget. Tests call :meth:`check`,
-which runs ``draw`` headless over the whole grid. See {ref}`reading`.
+``_config.yml``), so a reader never meets an inert widget, and loads this module as a
+Sphinx extension (:func:`setup`) that keeps the widgets' saved state out of the pages.
+Tests call :meth:`check`, which runs ``draw`` headless over the whole grid, and
+tests/test_browser.py works every player's controls in Chromium. See {ref}`reading`.
 """
 
 from __future__ import annotations
@@ -191,6 +195,11 @@ class Slider:
 
 
 Control = Choice | Slider
+
+#: Frames are embedded as data URLs: the page needs no file and no network to show them.
+_DATA_URL = "data:image/png;base64,"
+#: The accessible name of a static player's group of controls.
+_CONTROLS_LABEL = "Figure controls"
 
 
 def _grid(control: Control) -> list[Any]:
@@ -364,7 +373,18 @@ class Explorable:
         return images, index, alts
 
     def static_html(self) -> str:
-        """The self-contained HTML player (controls, frames and a little JavaScript)."""
+        """The self-contained HTML player: controls, every frame, and a little JavaScript.
+
+        Each frame is an ``<img>`` source (a base64 PNG data URL), so the player needs no
+        network and no kernel. The controls are native ``<select>`` and
+        ``<input type="range">`` elements with ``<label>``s (the live controls' labels), so
+        they work with the keyboard (arrow keys, Home/End) and screen readers; a slider
+        announces the shown value through ``aria-valuetext`` and its ``<output>``. The
+        frame's alt text follows the controls. The controls start disabled and the script
+        enables them: without JavaScript the reader sees the default frame and inert-looking
+        controls, never controls that silently do nothing. Styling is inline, so the player
+        looks the same in the book, in Jupyter and in a saved page.
+        """
         images, index, alts = self.frames()
         uid = html.escape(self.name)
         grids = [_grid(c) for c in self.controls]
@@ -372,43 +392,58 @@ class Explorable:
         flat0 = 0
         for s, g in zip(start, grids):
             flat0 = flat0 * len(g) + s
-        parts = [f'<figure class="initreg-explorable" id="{uid}" data-frames="{self.n_frames}">',
-                 '<div class="ix-controls">']
+        labels: list[list[str] | None] = []
+        width, height = round(self.figsize[0] * self.dpi), round(self.figsize[1] * self.dpi)
+        parts = [f'<figure class="initreg-explorable" id="{uid}" data-frames="{self.n_frames}" '
+                 'style="margin:1em 0;max-width:100%">',
+                 f'<div class="ix-controls" role="group" aria-label="{html.escape(_CONTROLS_LABEL)}" '
+                 'style="display:flex;flex-wrap:wrap;align-items:center;gap:0.4em 1.6em;margin:0 0 0.4em 0">']
         for i, (c, g) in enumerate(zip(self.controls, grids)):
             cid = f"{uid}-{c.name}"
             label = html.escape(c.text)
+            item = '<span class="ix-control" style="display:inline-flex;align-items:center;gap:0.5em">'
             if isinstance(c, Choice):
+                labels.append(None)
                 opts = "".join(
                     f'<option value="{j}"{" selected" if j == start[i] else ""}>{html.escape(lab)}</option>'
                     for j, (lab, _) in enumerate(c.pairs))
-                parts.append(f'<label for="{cid}">{label}</label> <select id="{cid}" data-ix="{i}">{opts}</select>')
+                parts.append(f'{item}<label for="{cid}">{label}</label>'
+                             f'<select id="{cid}" data-ix="{i}" disabled>{opts}</select></span>')
             else:
                 shown = [c.describe(x) for x in g]
+                labels.append(shown)
                 parts.append(
-                    f'<label for="{cid}">{label}</label> <input type="range" id="{cid}" data-ix="{i}" '
-                    f'min="0" max="{len(g) - 1}" step="1" value="{start[i]}" '
-                    f'aria-valuetext="{html.escape(shown[start[i]])}" '
-                    f"data-labels='{html.escape(json.dumps(shown))}'>"
-                    f'<output for="{cid}" id="{cid}-out">{html.escape(shown[start[i]])}</output>')
+                    f'{item}<label for="{cid}">{label}</label>'
+                    f'<input type="range" id="{cid}" data-ix="{i}" min="0" max="{len(g) - 1}" step="1" '
+                    f'value="{start[i]}" aria-valuetext="{html.escape(shown[start[i]])}" disabled '
+                    'style="vertical-align:middle">'
+                    f'<output for="{cid}" id="{cid}-out" style="min-width:3em;font-variant-numeric:tabular-nums">'
+                    f"{html.escape(shown[start[i]])}</output></span>")
         parts.append("</div>")
-        parts.append(f'<img class="ix-frame" src="data:image/png;base64,{images[index[flat0]]}" '
-                     f'alt="{html.escape(alts[flat0])}" width="{round(self.figsize[0] * self.dpi)}" '
-                     f'height="{round(self.figsize[1] * self.dpi)}" style="max-width:100%;height:auto">')
-        parts.append(f"<figcaption>{html.escape(self.caption)}</figcaption></figure>")
-        payload = json.dumps({"images": images, "index": index, "alts": alts,
-                              "sizes": [len(g) for g in grids]}, separators=(",", ":"))
+        parts.append(f'<img class="ix-frame" src="{_DATA_URL}{images[index[flat0]]}" '
+                     f'alt="{html.escape(alts[flat0])}" width="{width}" height="{height}" '
+                     'style="display:block;max-width:100%;height:auto">')
+        parts.append(f'<figcaption style="margin-top:0.3em">{html.escape(self.caption)}</figcaption></figure>')
+        payload = json.dumps({"images": [_DATA_URL + b for b in images], "index": index, "alts": alts,
+                              "sizes": [len(g) for g in grids], "labels": labels}, separators=(",", ":"))
+        # The script finds its figure as the element just before it (ids stay unique even if
+        # a page shows one figure twice), switches the frame on every input, and enables
+        # the controls once it runs.
         parts.append(
             "<script>(function(){"
             f"var d={payload};"
-            f'var root=document.getElementById("{uid}");'
+            "var s=document.currentScript,root=s&&s.previousElementSibling;"
+            'if(!root||!root.classList||!root.classList.contains("initreg-explorable"))'
+            f'root=document.getElementById("{uid}");'
             'var img=root.querySelector("img.ix-frame");'
             'var ctl=Array.prototype.slice.call(root.querySelectorAll("[data-ix]"));'
-            "function show(){var k=0;ctl.forEach(function(c,i){k=k*d.sizes[i]+parseInt(c.value,10);"
-            'if(c.type==="range"){var labs=JSON.parse(c.getAttribute("data-labels"));'
-            'var o=document.getElementById(c.id+"-out");o.textContent=labs[c.value];'
-            'c.setAttribute("aria-valuetext",labs[c.value]);}});'
-            'img.src="data:image/png;base64,"+d.images[d.index[k]];img.alt=d.alts[k];}'
-            'ctl.forEach(function(c){c.addEventListener("input",show);c.addEventListener("change",show);});'
+            "function show(){var k=0;ctl.forEach(function(c,i){var j=parseInt(c.value,10);k=k*d.sizes[i]+j;"
+            "var labs=d.labels[i];if(labs){"
+            'c.setAttribute("aria-valuetext",labs[j]);'
+            'var o=c.parentNode.querySelector("output");if(o)o.textContent=labs[j];}});'
+            "var src=d.images[d.index[k]];if(img.getAttribute(\"src\")!==src)img.src=src;img.alt=d.alts[k];}"
+            'ctl.forEach(function(c){c.disabled=false;c.addEventListener("input",show);'
+            'c.addEventListener("change",show);});'
             "})();</script>")
         return "".join(parts)
 
@@ -470,3 +505,54 @@ def _in_kernel() -> bool:
         return False
     ip = get_ipython()
     return ip is not None and getattr(ip, "kernel", None) is not None
+
+
+# ------------------------------------------------------------------ the HTML book
+# `_config.yml` loads this module as a Sphinx extension (``sphinx.extra_extensions``), for
+# what the static player needs from the page around it.
+
+
+def _drop_widget_state(app: Any, doctree: Any) -> None:
+    """Forget the widget state that executing a chapter stored in its notebook.
+
+    Jupyter Book executes each chapter in a kernel, where every Explorable also builds its
+    live widget, and the executor saves the widgets' state (their controls and a full-size
+    PNG each) into the notebook's metadata. myst-nb would embed that state in the page as a
+    ``<script type="application/vnd.jupyter.widget-state+json">``. The book loads no widget
+    manager (``nb_ipywidgets_js: {}``) and shows the static player instead, so the state
+    would be dead weight: drop it before the page is written.
+    """
+    env = app.env
+    js_files = getattr(env, "nb_metadata", {}).get(env.docname, {}).get("js_files", {})
+    for key in [k for k in js_files if k.startswith("ipywidgets_")]:
+        del js_files[key]
+
+
+def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Write each ``<script>`` of the page once.
+
+    Sphinx 7.4 lists an inline script that an extension adds after the builder starts
+    (sphinx-thebe's ``const THEBE_JS_URL = ...``, sphinx-togglebutton's selector) twice: once
+    with the file name ``None`` and once with ``""``. A second ``const`` declaration is a
+    JavaScript error on every page ("Identifier 'THEBE_JS_URL' has already been declared").
+    """
+    scripts = context.get("script_files")
+    if not isinstance(scripts, list):
+        return
+    seen: set[tuple[Any, ...]] = set()
+    unique = []
+    for js in scripts:
+        filename = getattr(js, "filename", js)
+        attrs = getattr(js, "attributes", {})
+        key = (str(filename or ""), getattr(js, "priority", None), tuple(sorted(attrs.items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    scripts[:] = unique
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Sphinx entry point: see :func:`_drop_widget_state` and :func:`_dedupe_scripts`."""
+    app.connect("doctree-read", _drop_widget_state)
+    app.connect("html-page-context", _dedupe_scripts, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

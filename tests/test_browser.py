@@ -1,0 +1,381 @@
+"""The built book in a real browser: every page of the table of contents, in Chromium.
+
+Playwright for Python drives Debian's Chromium (/usr/bin/chromium, or $CHROMIUM), headless,
+with a fresh profile. The book is served from 127.0.0.1 by a threaded http.server. On every
+page this test asserts that
+
+* no request fails and none leaves 127.0.0.1 (every other request is blocked and recorded):
+  the book reads offline until the reader presses a launch or live-code button;
+* the console logs no error and no script throws;
+* MathJax (bundled with the book) typeset every formula: each ``.math`` element holds an
+  ``mjx-container`` and there is no ``mjx-merror``;
+* every image loaded (``naturalWidth > 0``) and has alt text;
+* every static interactive figure (``figure.initreg-explorable``) answers each of its
+  controls, from the mouse and from the keyboard: the shown frame and its alt text change;
+* no inert ipywidget, widget state or widget-manager script is on the page;
+* the launch, download, repository and issue buttons are there and point where
+  tests/test_launch.py says they must;
+* axe-core finds no WCAG 2 A/AA violation, except the allowlist below, justified line by line.
+
+A full-page screenshot of each page is saved to ``<build>/screenshots/`` (next to ``html/``)
+before the assertions run: look there when this test fails.
+
+Run `bash tests/ensure_chromium.sh` first (`make browser` does). Without Chromium this test
+fails with the command to run; it is never skipped. INITREG_HTML and INITREG_BOOK select
+another build, as in tests/test_launch.py.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from test_launch import HTML, expected_binder_url, is_notebook, repository, toc_pages
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--disable-default-apps",
+    "--disable-domain-reliability",
+    "--metrics-recording-only",
+]
+SCREENSHOTS = HTML.parent / "screenshots"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PAGE_BUDGET = 5_000_000  # bytes of HTML per page, frames of interactive figures included
+
+#: axe-core violations accepted on purpose, as (rule id, page regex, element regex) -> reason;
+#: the element regex is searched in the offending element's selector and HTML. Each entry
+#: must be justified. An entry whose page regex is a plain page name must still match on
+#: that page, so the list cannot silently grow stale.
+AXE_ALLOWLIST: dict[tuple[str, str, str], str] = {
+    # sphinxcontrib-bibtex writes the bibliography as docutils citations, and docutils' HTML
+    # writer marks them up as <div role="list" class="citation-list"> holding
+    # <div class="citation" role="doc-biblioentry"> entries. DPUB-ARIA 1.1 deprecated
+    # doc-biblioentry (axe: "aria-deprecated-role"), and as it is not "listitem", axe also
+    # finds a list without list items ("aria-required-children"). Each entry still reads as
+    # its "[key] reference" text. The markup belongs to those two packages, not to the book;
+    # the references page always has it, and any chapter with its own bibliography would.
+    ("aria-deprecated-role", "chapters/references", r'role="doc-biblioentry"'): "bibliography markup",
+    ("aria-required-children", "chapters/references", r'class="citation-list"'): "bibliography markup",
+    ("aria-deprecated-role", r"chapters/.*", r'role="doc-biblioentry"'): "bibliography markup",
+    ("aria-required-children", r"chapters/.*", r'class="citation-list"'): "bibliography markup",
+}
+
+
+# ------------------------------------------------------------------ fixtures
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's name
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """The built book on http://127.0.0.1:<free port>/."""
+    assert (HTML / "index.html").exists(), f"no built book at {HTML}: run `make html` first"
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def context():
+    """A headless Chromium with a fresh, throw-away profile."""
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Chromium is not at {CHROMIUM}. Run: bash tests/ensure_chromium.sh "
+                    "(on Debian as root it installs it; elsewhere it prints the command to run)",
+                    pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    profile = tempfile.mkdtemp(prefix="initreg-chromium-")
+    try:
+        with sync_playwright() as pw:
+            ctx = pw.chromium.launch_persistent_context(
+                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
+                viewport={"width": 1280, "height": 900}, service_workers="block")
+            # Generous: a page carries up to 5 MB of frames, and CI machines can be slow.
+            ctx.set_default_timeout(120_000)
+            try:
+                yield ctx
+            finally:
+                ctx.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+class Visit:
+    """One page load with everything recorded: requests that failed or left 127.0.0.1,
+    console errors and uncaught exceptions."""
+
+    def __init__(self, context, server: str, page_path: str) -> None:
+        self.origin = urlsplit(server).netloc
+        self.url = urljoin(server, page_path + ".html")
+        self.external: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.page = context.new_page()
+        self.page.route("**/*", self._route)
+        self.page.on("requestfailed", self._failed)
+        self.page.on("response", self._response)
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda exc: self.errors.append(f"uncaught: {exc}"))
+
+    def _local(self, url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("data", "blob", "about") or (
+            parts.scheme == "http" and parts.netloc == self.origin)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if self._local(url):
+            route.continue_()
+        else:
+            self.external.append(url)
+            route.abort("blockedbyclient")
+
+    def _failed(self, request) -> None:
+        if request.url not in self.external:
+            self.failed.append(f"{request.url}: {request.failure}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.failed.append(f"{response.url}: HTTP {response.status}")
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
+
+    def load(self) -> None:
+        self.page.goto(self.url, wait_until="load")
+        # MathJax typesets after load; wait for it to finish when the page uses it.
+        self.page.evaluate("""async () => {
+            if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+                await MathJax.startup.promise;
+            }
+            await document.fonts.ready;
+        }""")
+        self.page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(scope="module")
+def visits(context, server) -> Iterator[Callable[[str], Visit]]:
+    """Load each page once; the tests below look at it from different sides."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "page-weights.tsv").write_text("page\thtml_bytes\tloaded_bytes\tfiles\n")
+    loaded: dict[str, Visit] = {}
+
+    def visit(page_path: str) -> Visit:
+        if page_path not in loaded:
+            v = Visit(context, server, page_path)
+            v.load()
+            v.page.screenshot(path=str(SCREENSHOTS / (page_path.replace("/", "__") + ".png")),
+                              full_page=True, animations="disabled")
+            loaded[page_path] = v
+        return loaded[page_path]
+
+    yield visit
+    for v in loaded.values():
+        v.page.close()
+
+
+PAGES = toc_pages()
+
+
+# ------------------------------------------------------------------ the tests
+@pytest.mark.parametrize("page", PAGES)
+def test_offline_and_error_free(visits, page):
+    v = visits(page)
+    assert not v.external, "requests that left 127.0.0.1:\n" + "\n".join(v.external)
+    assert not v.failed, "failed requests:\n" + "\n".join(v.failed)
+    assert not v.errors, "console errors:\n" + "\n".join(v.errors)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_weight(visits, page):
+    """The page itself (frames of its interactive figures included) stays under 5 MB; what
+    it loads in all (theme, MathJax and its fonts, cached across pages) is recorded."""
+    p = visits(page).page
+    sizes = p.evaluate("""() => {
+        const nav = performance.getEntriesByType('navigation')[0];
+        const res = performance.getEntriesByType('resource');
+        return {html: nav.decodedBodySize, total: nav.decodedBodySize + res.reduce((a, r) => a + r.decodedBodySize, 0),
+                files: res.length + 1};
+    }""")
+    with open(SCREENSHOTS / "page-weights.tsv", "a") as log:
+        log.write(f"{page}\t{sizes['html']}\t{sizes['total']}\t{sizes['files']}\n")
+    assert sizes["html"] <= PAGE_BUDGET, f"{page}.html is {sizes['html'] / 1e6:.1f} MB (budget 5 MB)"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_math_is_typeset_by_the_bundled_mathjax(visits, page):
+    p = visits(page).page
+    math = p.evaluate("""() => {
+        const els = Array.from(document.querySelectorAll('.math'));
+        return {n: els.length,
+                untypeset: els.filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 80)),
+                containers: document.querySelectorAll('mjx-container').length,
+                errors: Array.from(document.querySelectorAll('mjx-merror')).map(e => e.textContent),
+                src: Array.from(document.scripts).map(s => s.src).filter(s => /mathjax/i.test(s))};
+    }""")
+    assert not math["errors"], f"MathJax errors: {math['errors']}"
+    if not math["n"]:
+        return  # Sphinx loads MathJax only on pages with math
+    assert math["src"], "the page has math but loads no MathJax"
+    assert all(urlsplit(s).netloc == urlsplit(p.url).netloc for s in math["src"]), math["src"]
+    assert not math["untypeset"], f"formulas left as TeX: {math['untypeset']}"
+    assert math["containers"] >= math["n"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_images_load_and_have_alt_text(visits, page):
+    p = visits(page).page
+    images = p.evaluate("""async () => {
+        const imgs = Array.from(document.images);
+        imgs.forEach(i => { if (i.loading === 'lazy') i.loading = 'eager'; });
+        await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+        return imgs.map(i => ({src: i.currentSrc.slice(0, 100), w: i.naturalWidth,
+                               alt: i.getAttribute('alt')}));
+    }""")
+    broken = [i["src"] for i in images if i["w"] == 0]
+    assert not broken, f"images that did not load: {broken}"
+    no_alt = [i["src"] for i in images if not (i["alt"] or "").strip()]
+    assert not no_alt, f"images without alt text: {no_alt}"
+    # docutils falls back to the image's file name when a figure has no alt text
+    file_names = [i["alt"] for i in images if re.search(r"\.(png|jpe?g|svg|gif)$", i["alt"].strip(), re.I)]
+    assert not file_names, f"images whose alt text is a file name (give them alt text): {file_names}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_inert_widget(visits, page):
+    p = visits(page).page
+    found = p.evaluate("""() => ({
+        state: document.querySelectorAll('script[type="application/vnd.jupyter.widget-state+json"]').length,
+        views: document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"], .jupyter-widgets, .widget-subarea').length,
+        managers: Array.from(document.scripts).map(s => s.src).filter(s => /require\\.js|html-manager|embed-amd|jupyter-widgets/.test(s)),
+    })""")
+    assert found == {"state": 0, "views": 0, "managers": []}, found
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_interactive_figures_respond(visits, page):
+    p = visits(page).page
+    figures = p.locator("figure.initreg-explorable")
+    for f in range(figures.count()):
+        fig = figures.nth(f)
+        fig.scroll_into_view_if_needed()
+        img = fig.locator("img.ix-frame")
+        controls = fig.locator("[data-ix]")
+        assert controls.count() >= 1
+        for c in range(controls.count()):
+            ctl = controls.nth(c)
+            name = ctl.get_attribute("id")
+            assert ctl.is_enabled(), f"{name}: the player's script did not run"
+            kind = ctl.evaluate("e => e.tagName.toLowerCase()")
+            n = (ctl.locator("option").count() if kind == "select"
+                 else int(ctl.get_attribute("max")) + 1)
+            start = ctl.input_value()
+            before = (img.get_attribute("src"), img.get_attribute("alt"))
+            changed = False
+            for j in range(n):
+                if str(j) == start:
+                    continue
+                if kind == "select":
+                    ctl.select_option(str(j))
+                else:
+                    ctl.fill(str(j))
+                after = (img.get_attribute("src"), img.get_attribute("alt"))
+                if after[0] != before[0]:
+                    assert after[1] != before[1], f"{name} = {j}: a new frame, but the same alt text"
+                    changed = True
+                    break
+            assert changed, f"{name}: no setting of this control changes the shown frame"
+            # The keyboard works too: Home goes back to the first setting, End to the last.
+            ctl.focus()
+            if kind == "input":
+                p.keyboard.press("End")
+                assert ctl.input_value() == str(n - 1), f"{name}: End key"
+                out = fig.locator(f"output[for='{name}']")
+                assert out.text_content() == ctl.get_attribute("aria-valuetext")
+                p.keyboard.press("Home")
+                assert ctl.input_value() == "0", f"{name}: Home key"
+            else:
+                ctl.select_option(start)
+            assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+    assert not visits(page).errors, visits(page).errors
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_launch_buttons(visits, page):
+    p = visits(page).page
+    url = repository()[0]
+    hrefs = p.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+    assert url in hrefs, "no repository button"
+    assert any(h.startswith(f"{url}/issues/new?") for h in hrefs), "no issue button"
+    if is_notebook(page):
+        assert expected_binder_url(page) in hrefs, "no Binder button for this chapter"
+        assert p.locator("button.btn-launch-thebe").count() == 1, "no Live Code button"
+        download = p.locator("a.btn-download-source-button").get_attribute("href")
+        assert download.endswith(f"{Path(page).name}.ipynb")
+        status = p.evaluate("async (u) => (await fetch(u)).status", download)
+        assert status == 200
+
+
+def test_live_code_loads_thebe_only_when_pressed(context, server):
+    """Thebe's script comes from a CDN, and only once the reader asks for live code."""
+    notebooks = [pg for pg in PAGES if is_notebook(pg)]
+    assert notebooks, "the book has no chapter notebook"
+    v = Visit(context, server, notebooks[0])
+    v.load()
+    assert not v.external
+    v.page.evaluate("() => document.querySelector('button.btn-launch-thebe').click()")
+    v.page.wait_for_timeout(500)
+    assert v.external and all("thebe" in u for u in v.external), v.external
+    v.page.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_accessibility_wcag2_aa(visits, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    p = visits(page).page
+    result = Axe().run(p, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]})
+    problems, used = [], set()
+    for violation in result.response["violations"]:
+        for node in violation["nodes"]:
+            target = " ".join(str(t) for t in node["target"])
+            allowed = [k for k in AXE_ALLOWLIST
+                       if k[0] == violation["id"] and re.fullmatch(k[1], page)
+                       and re.search(k[2], target + " " + node["html"])]
+            if allowed:
+                used.update(allowed)
+            else:
+                problems.append(f"{violation['id']} ({violation['impact']}): {target}: "
+                                f"{violation['help']}\n    {node['html'][:200]}")
+    assert not problems, f"{len(problems)} WCAG 2 A/AA violations:\n" + "\n".join(problems)
+    stale = [k for k in AXE_ALLOWLIST if k[1] == page and k not in used]
+    assert not stale, f"allowlist entries that match nothing any more (remove them): {stale}"
