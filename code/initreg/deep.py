@@ -1,3 +1,553 @@
-"""Placeholder: filled by its chapter issue."""
+"""Deep networks reproduced from the papers, on the digits data ({ref}`chap-deep`).
 
-__all__: list[str] = []
+* :func:`glorot_bengio_study`: Glorot and Bengio's figures 6 and 7, five tanh layers of
+  1,000 units under their "standard" init U[±1/√n] against "normalized" (glorot_uniform),
+  with per-layer histograms of activations and back-propagated gradients at initialization.
+* :func:`ai_notes_study`: the AI Notes' training visualization, a tanh network trained
+  from zero, uniform U[±1/√n], Xavier N(0, 1/n) and standard normal N(0, 1) weights,
+  with per-layer activation histograms as training proceeds.
+* :func:`he_study`: He et al.'s figure 3, a 30-layer ReLU network from Xavier (1/n)
+  and He (2/n) weights: the signal at the top and whether the network trains.
+* :func:`deep_init_playground`: an interactive figure of every layer's activations and
+  gradients at initialization for a chosen depth, activation, scheme and scale.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import _validate as v
+from .datasets import DataSplit, load_digits
+from .diagnostics import (LayerStats, TrainingStats, _fixed_layout, _log_axis, _single_threaded, _Table,
+                          layer_stats, plot_layer_histograms, track_layer_stats)
+from .explorable import Choice, Explorable, Slider, register_figure
+from .initializers import INIT_SCHEMES, Initializer, initializer
+from .network import ACTIVATIONS, Network
+from .plotting import COLORS, INIT_COLORS, new_figure
+from .training import History, train
+
+__all__ = [
+    "InitStudy",
+    "glorot_bengio_study",
+    "plot_glorot_bengio",
+    "AI_NOTES_INITS",
+    "ai_notes_study",
+    "plot_ai_notes",
+    "ai_notes_explorer",
+    "HeStudy",
+    "he_study",
+    "plot_he_study",
+    "deep_playground_stats",
+    "deep_init_playground",
+]
+
+
+def _check_data(data: object) -> DataSplit:
+    if not isinstance(data, DataSplit):
+        raise TypeError(f"data must be an initreg.DataSplit (e.g. initreg.load_digits()); got {type(data).__name__}")
+    return data
+
+
+# ------------------------------------------------------------ Glorot & Bengio, figs 6-7
+@dataclass
+class InitStudy:
+    """Layer statistics at initialization of the same architecture under several schemes."""
+
+    sizes: tuple[int, ...]
+    stats: dict[str, LayerStats]
+
+    def ratio(self, scheme: str, kind: str = "activations") -> float:
+        """max/min over the hidden layers of the standard deviation of a[l] (or ∂ℓ/∂z[l])."""
+        v.choice(scheme, "scheme", tuple(self.stats))
+        v.choice(kind, "kind", ("activations", "gradients"))
+        st = self.stats[scheme]
+        s = st.activation_std if kind == "activations" else st.gradient_std
+        return float(s.max() / s.min())
+
+    def table(self) -> _Table:
+        """Per-layer standard deviations of a[l] and ∂ℓ/∂z[l] under each scheme, side by side."""
+        names = list(self.stats)
+        first = self.stats[names[0]]
+        header = ["layer l"]
+        cols: list[np.ndarray] = [first.layers]
+        fmt = ["{:d}"]
+        for n in names:
+            header += [f"std a[l], {n}", f"std ∂ℓ/∂z[l], {n}"]
+            cols += [self.stats[n].activation_std, self.stats[n].gradient_std]
+            fmt += ["{:.4f}", "{:.3e}"]
+        return _Table(header, list(zip(*[c.tolist() for c in cols])), fmt)
+
+    def __repr__(self) -> str:
+        return f"InitStudy(sizes={list(self.sizes)}, schemes={list(self.stats)})"
+
+
+@_single_threaded
+def glorot_bengio_study(
+    data: DataSplit,
+    *,
+    schemes: Sequence[str] = ("standard", "glorot_uniform"),
+    width: int = 1000,  # units per hidden layer (the paper's 1,000)
+    depth: int = 5,  # hidden layers (the paper's 5)
+    activation: str = "tanh",
+    n_examples: int = 300,  # training examples the statistics are measured on
+    seed: int = 0,
+) -> InitStudy:
+    """Glorot and Bengio's figures 6 and 7: layer statistics at initialization.
+
+    Builds [n[0], width × depth, n_classes] with each scheme from the same seed and
+    measures :func:`initreg.layer_stats` on ``n_examples`` training examples. "standard"
+    is their eq. 1, U[±1/√n[l-1]] (Var = 1/(3 n[l-1])); "glorot_uniform" their
+    normalized eq. 16, U[±√6/√(n[l-1] + n[l])]. See {ref}`chap-deep`.
+    """
+    data = _check_data(data)
+    width = v.positive_int(width, "width")
+    depth = v.positive_int(depth, "depth")
+    v.choice(activation, "activation", ACTIVATIONS)
+    n_examples = v.positive_int(n_examples, "n_examples")
+    seed = v.nonneg_int(seed, "seed")
+    if isinstance(schemes, str) or not schemes:
+        raise ValueError("schemes must be a non-empty sequence of scheme names")
+    sub = data.subset(min(n_examples, len(data.y_train)), rng=np.random.default_rng(seed))
+    sizes = (data.n_features, *([width] * depth), data.n_classes)
+    stats = {}
+    for s in schemes:
+        net = Network(sizes, activation, init=s, rng=np.random.default_rng(seed + 1))
+        stats[s] = layer_stats(net, sub.X_train, sub.y_train)
+    return InitStudy(sizes, stats)
+
+
+def plot_glorot_bengio(study: InitStudy) -> Figure:
+    """Per-layer histograms (rows: schemes; columns: activations, back-propagated gradients).
+
+    The layout of Glorot and Bengio's figures 6 (activations) and 7 (gradients), side by
+    side; every panel of a column shares its horizontal range.
+    """
+    if not isinstance(study, InitStudy):
+        raise TypeError(f"study must be an InitStudy; got {type(study).__name__}")
+    names = list(study.stats)
+    fig, axes = new_figure(8.0, 2.3 * len(names), ncols=2, nrows=len(names))
+    gmax = max(float(st.gradient_std.max()) for st in study.stats.values())
+    for r, n in enumerate(names):
+        st = study.stats[n]
+        plot_layer_histograms(axes[r, 0], st, "activations", limits=(-1.0, 1.0), bins=80, legend=(r == 0))
+        plot_layer_histograms(axes[r, 1], st, "gradients", limits=(-4 * gmax, 4 * gmax), bins=80, legend=False)
+        for c in range(2):
+            axes[r, c].set_title(f"{n} init: " + ("activations" if c == 0 else "back-propagated gradients"),
+                                 fontsize=9, color=INIT_COLORS.get(n, "k"))
+            if r < len(names) - 1:
+                axes[r, c].set_xlabel("")
+    return fig
+
+
+# ------------------------------------------------------------------ the AI Notes
+#: The AI Notes' four initializations, by label: zero, uniform U[±1/√n] (Glorot's
+#: "standard"), Xavier N(0, 1/n) and standard normal N(0, 1). Each plays a role colour.
+AI_NOTES_INITS: dict[str, tuple[str, str]] = {
+    "zero": ("zeros", "zero"),
+    "uniform U(±1/√n)": ("standard", "too small"),
+    "Xavier N(0, 1/n)": ("xavier", "appropriate"),
+    "standard normal N(0, 1)": ("normal", "too large"),
+}
+
+
+_SHORT = {"zero": "zero", "uniform U(±1/√n)": "uniform", "Xavier N(0, 1/n)": "Xavier",
+          "standard normal N(0, 1)": "N(0, 1)"}
+
+
+def _ai_init(label: str) -> Initializer | str:
+    scheme = AI_NOTES_INITS[label][0]
+    return initializer("normal", scale=1.0) if scheme == "normal" else scheme
+
+
+@functools.lru_cache(maxsize=4)
+@_single_threaded
+def _ai_notes_cached(hidden: tuple[int, ...], epochs: int, lr: float, batch_size: int,
+                     snapshots: tuple[int, ...], n_stats: int, seed: int) -> dict[str, TrainingStats]:
+    data = load_digits(seed=0)
+    stats_rows = np.random.default_rng(seed).choice(len(data.y_train), min(n_stats, len(data.y_train)),
+                                                    replace=False)
+    out = {}
+    for label in AI_NOTES_INITS:
+        net = Network((data.n_features, *hidden, data.n_classes), "tanh", init=_ai_init(label),
+                      rng=np.random.default_rng(seed + 1))
+        out[label] = track_layer_stats(
+            net, data.X_train, data.y_train, epochs=epochs, lr=lr, batch_size=batch_size,
+            rng=np.random.default_rng(seed + 2), snapshots=snapshots,
+            X_stats=data.X_train[stats_rows], y_stats=data.y_train[stats_rows],
+            X_test=data.X_test, y_test=data.y_test)
+    return out
+
+
+def ai_notes_study(
+    *,
+    hidden: Sequence[int] = (100, 100, 100),  # tanh hidden layers
+    epochs: int = 10,
+    lr: float = 0.05,
+    batch_size: int = 32,
+    snapshots: Sequence[int] = (0, 1, 3, 10),
+    n_stats: int = 200,  # training examples the histograms are measured on
+    seed: int = 0,
+) -> dict[str, TrainingStats]:
+    """The AI Notes' visualization on the digits: train from each of :data:`AI_NOTES_INITS`.
+
+    A [64, *hidden, 10] tanh network is trained by minibatch gradient descent on
+    ``initreg.load_digits(seed=0)``; layer statistics are kept at ``snapshots``. Results
+    are cached, so the chapter and its interactive figure train once. See {ref}`chap-deep`.
+    """
+    if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence) or not hidden:
+        raise ValueError("hidden must be a non-empty sequence of layer widths")
+    hid = tuple(v.positive_int(h, "hidden") for h in hidden)
+    epochs = v.positive_int(epochs, "epochs")
+    lr = v.positive(lr, "lr")
+    batch_size = v.positive_int(batch_size, "batch_size")
+    if isinstance(snapshots, (str, bytes)) or not isinstance(snapshots, Sequence) or not snapshots:
+        raise ValueError("snapshots must be a non-empty sequence of epochs")
+    snaps = tuple(sorted({v.nonneg_int(s, "snapshots") for s in snapshots}))
+    if snaps[-1] > epochs:
+        raise ValueError(f"snapshots must lie in 0..epochs = 0..{epochs}; got {snaps[-1]}")
+    n_stats = v.positive_int(n_stats, "n_stats")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
+    return _ai_notes_cached(hid, epochs, lr, batch_size, snaps, n_stats, seed)
+
+
+def _draw_ai_notes(fig: Figure, runs: dict[str, TrainingStats], init: str, epoch: int) -> None:
+    run = runs[init]
+    st = run.at(epoch)
+    n_layers = len(st.activations)
+    color = INIT_COLORS[AI_NOTES_INITS[init][1]]
+    gs = _fixed_layout(fig, left=0.09, right=0.985, wspace=0.16, bottom=0.16, top=0.84)
+    fig.text(0.09, 0.95, f"initialization: {init}", color=color, fontsize=9.5, va="center")
+    axes = fig.subplots(1, n_layers + 2, gridspec_kw={**gs, "width_ratios": [1] * n_layers + [0.12, 1.45]})
+    axes[-2].set_axis_off()
+    axes = np.r_[axes[:-2], axes[-1:]]
+    edges = np.linspace(-1.0, 1.0, 41)
+    for l, ax in enumerate(axes[:-1], start=1):
+        a = st.activations[l - 1]
+        counts, _ = np.histogram(np.clip(a, -1.0, 1.0), bins=edges)
+        ax.stairs(np.maximum(counts / a.size, 1e-4), edges, baseline=1e-4, color=color, fill=True, alpha=0.85)
+        _log_axis(ax, "y", 1e-3, 1.5)
+        ax.set_xticks([-1, 0, 1])
+        ax.set_xlabel(f"a[{l}]")
+        ax.set_title(f"layer {l}", fontsize=9)
+        if l == 1:
+            ax.set_ylabel("fraction of values")
+        else:
+            ax.tick_params(labelleft=False)
+    ax = axes[-1]
+    for label, r in runs.items():
+        c = INIT_COLORS[AI_NOTES_INITS[label][1]]
+        lw, alpha = (2.2, 1.0) if label == init else (1.0, 0.55)
+        ax.plot(r.history.epoch, r.history.test_accuracy, color=c, lw=lw, alpha=alpha, label=_SHORT[label])
+    acc = run.accuracy_at(epoch, test=True)
+    ax.plot([epoch], [acc], "o", color=color, ms=6)
+    ax.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1.02), title=f"epoch {epoch}: test accuracy {acc:.1%}")
+    ax.title.set_fontsize(8.5)
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=6.5, loc="lower right")
+
+
+def plot_ai_notes(runs: dict[str, TrainingStats], epoch: int) -> Figure:
+    """Per-layer activation histograms of every initialization at ``epoch`` (rows) and accuracy."""
+    if not isinstance(runs, dict) or not runs:
+        raise TypeError("runs must be the dict returned by ai_notes_study")
+    first = next(iter(runs.values()))
+    epoch = v.nonneg_int(epoch, "epoch")
+    if epoch not in first.epochs:
+        raise ValueError(f"epoch must be one of the snapshots {first.epochs}; got {epoch}")
+    n_layers = len(first.stats[0].activations)
+    fig, axes = new_figure(8.0, 1.45 * len(runs) + 0.5, ncols=n_layers, nrows=len(runs), sharex=True, sharey=True)
+    edges = np.linspace(-1.0, 1.0, 41)
+    for r, (label, run) in enumerate(runs.items()):
+        st = run.at(epoch)
+        color = INIT_COLORS[AI_NOTES_INITS[label][1]]
+        for l in range(n_layers):
+            ax = axes[r, l]
+            a = st.activations[l]
+            counts, _ = np.histogram(np.clip(a, -1.0, 1.0), bins=edges)
+            ax.stairs(np.maximum(counts / a.size, 1e-4), edges, baseline=1e-4, color=color, fill=True, alpha=0.85)
+            _log_axis(ax, "y", 1e-3, 1.5)
+            ax.set_xticks([-1, 0, 1])
+            if r == 0:
+                ax.set_title(f"layer {l + 1}", fontsize=9)
+            if r == len(runs) - 1:
+                ax.set_xlabel(f"a[{l + 1}]")
+        acc = run.accuracy_at(epoch, test=True)
+        axes[r, 0].set_ylabel(f"{label}\ntest accuracy {acc:.0%}", fontsize=7.5, color=color)
+    return fig
+
+
+@register_figure
+def ai_notes_explorer() -> Explorable:
+    """The AI Notes' visualization, live: pick an initialization and an epoch (cached training)."""
+    study = ai_notes_study()
+    epochs = next(iter(study.values())).epochs
+
+    def compute(init: str, epoch: int) -> dict[str, TrainingStats]:
+        return ai_notes_study()
+
+    return Explorable(
+        _draw_ai_notes,
+        [Choice("init", list(AI_NOTES_INITS), label="initialization", default="Xavier N(0, 1/n)"),
+         Slider("epoch", 0, max(epochs), grid=list(epochs), integer=True, label="epoch")],
+        compute=compute,
+        caption=("A [64, 100, 100, 100, 10] tanh network trained on the digits from four initializations: "
+                 "the histogram of every hidden layer's activations at the chosen epoch, and the test "
+                 "accuracy of all four runs (the chosen one in bold)."),
+        alt=("Histograms of the activations of three tanh layers after {epoch} epochs of training "
+             "from the {init} initialization, next to the test-accuracy curves of four initializations."),
+        name="fig-ai-notes-training",
+    )
+
+
+# --------------------------------------------------------------------- He et al., fig 3
+@dataclass
+class HeStudy:
+    """A deep ReLU network from several schemes: the signal at initialization, and training.
+
+    ``log2_ratios[scheme]`` has one row per random network and one column per hidden layer:
+    log₂(E[a[l]²] / E[x²]) on the same examples. ``histories[scheme]`` is the training of the
+    first network.
+    """
+
+    sizes: tuple[int, ...]
+    log2_ratios: dict[str, np.ndarray]
+    histories: dict[str, History]
+
+    @property
+    def depth(self) -> int:
+        return len(self.sizes) - 2
+
+    def log2_ratio(self, scheme: str) -> np.ndarray:
+        """log₂(E[a[l]²] / E[x²]) for l = 1..depth, averaged over the random networks."""
+        v.choice(scheme, "scheme", tuple(self.log2_ratios))
+        return self.log2_ratios[scheme].mean(axis=0)
+
+    def layer_factor(self, scheme: str, *, z: float = 4.0) -> tuple[float, float]:
+        """``(mean, tolerance)`` of the per-layer log₂ factor log₂(E[a[l]²]/E[a[l-1]²]).
+
+        The mean is over every layer (the first measured from the input) and network;
+        the tolerance is ``z`` standard errors, sd/√(layers × networks), the standard
+        deviation taken from the factors themselves. He et al. predict −1 for Xavier's
+        1/n and 0 for their 2/n.
+        """
+        v.choice(scheme, "scheme", tuple(self.log2_ratios))
+        z = v.positive(z, "z")
+        r = self.log2_ratios[scheme]
+        f = np.diff(np.concatenate([np.zeros((r.shape[0], 1)), r], axis=1), axis=1)
+        return float(f.mean()), float(z * f.std(ddof=1) / math.sqrt(f.size))
+
+    def __repr__(self) -> str:
+        n = next(iter(self.log2_ratios.values())).shape[0]
+        lines = [f"HeStudy: [{self.sizes[0]}, {self.sizes[1]} × {self.depth}, {self.sizes[-1]}] ReLU networks, "
+                 f"{n} measured at initialization"]
+        lines += [f"  {k}: {h.status}, final test accuracy {h.test_accuracy[-1]:.3f}"
+                  for k, h in self.histories.items()]
+        return "\n".join(lines)
+
+
+@_single_threaded
+def he_study(
+    data: DataSplit,
+    *,
+    schemes: Sequence[str] = ("xavier", "he_normal"),
+    depth: int = 30,  # hidden ReLU layers
+    width: int = 64,
+    n_nets: int = 8,  # random networks measured at initialization
+    epochs: int = 12,
+    lr: float = 0.002,
+    batch_size: int = 16,
+    n_stats: int = 300,
+    seed: int = 0,
+) -> HeStudy:
+    """He et al.'s figure 3 on the digits: a ``depth``-layer ReLU network from each scheme.
+
+    For each scheme, ``n_nets`` networks drawn from the seeds ``seed+1, seed+2, ...`` are
+    measured at initialization on ``n_stats`` training examples (the same seeds for every
+    scheme, so the networks differ only in scale); the first is then trained by minibatch
+    gradient descent and evaluated on the test set every epoch. See {ref}`chap-deep`.
+    """
+    data = _check_data(data)
+    depth = v.positive_int(depth, "depth")
+    width = v.positive_int(width, "width")
+    n_nets = v.positive_int(n_nets, "n_nets")
+    epochs = v.positive_int(epochs, "epochs")
+    n_stats = v.positive_int(n_stats, "n_stats")
+    seed = v.nonneg_int(seed, "seed")
+    if isinstance(schemes, str) or not schemes:
+        raise ValueError("schemes must be a non-empty sequence of scheme names")
+    sizes = (data.n_features, *([width] * depth), data.n_classes)
+    rows = np.random.default_rng(seed).choice(len(data.y_train), min(n_stats, len(data.y_train)), replace=False)
+    Xs = data.X_train[rows]
+    ratios, hists = {}, {}
+    for s in schemes:
+        r = np.empty((n_nets, depth))
+        for i in range(n_nets):
+            net = Network(sizes, "relu", init=s, rng=np.random.default_rng(seed + 1 + i))
+            st = layer_stats(net, Xs)
+            r[i] = np.log2(st.activation_mean_square / st.input_mean_square)
+            if i == 0:
+                hists[s] = train(net, data.X_train, data.y_train, epochs=epochs, lr=lr, batch_size=batch_size,
+                                 rng=np.random.default_rng(seed + 1000), X_test=data.X_test, y_test=data.y_test)
+        ratios[s] = r
+    return HeStudy(sizes, ratios, hists)
+
+
+def plot_he_study(study: HeStudy) -> Figure:
+    """Left: log₂ of E[a[l]²]/E[x²] per layer (mean of the networks, and their range) with
+    He et al.'s predictions −l (1/n) and 0 (2/n). Right: test accuracy against epochs."""
+    if not isinstance(study, HeStudy):
+        raise TypeError(f"study must be a HeStudy; got {type(study).__name__}")
+    fig, axes = new_figure(8.0, 3.2, ncols=2)
+    ax, bx = axes[0]
+    ls = np.arange(1, study.depth + 1)
+    predicted = {"xavier": -ls.astype(float), "he_normal": np.zeros(study.depth)}
+    names = {"xavier": "Xavier 1/n", "he_normal": "He 2/n"}
+    for s, r in study.log2_ratios.items():
+        c = INIT_COLORS.get(s, "k")
+        lab = names.get(s, s)
+        ax.fill_between(ls, r.min(axis=0), r.max(axis=0), color=c, alpha=0.2, lw=0)
+        ax.plot(ls, r.mean(axis=0), "o", ms=3.5, color=c, label=f"{lab}: sampled")
+        if s in predicted:
+            ax.plot(ls, predicted[s], "-", lw=1, color=c, label=f"{lab}: predicted")
+        h = study.histories[s]
+        bx.plot(h.epoch, h.test_accuracy, "o-", ms=3, color=c, label=lab)
+    ax.set(xlabel="layer l", ylabel="log₂ E[a[l]²] / E[x²]")
+    ax.grid(alpha=0.3)
+    ax.legend(frameon=False, fontsize=7.5)
+    bx.axhline(0.1, color="0.5", ls=":", lw=1, label="chance (10 classes)")
+    bx.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1.02))
+    bx.grid(alpha=0.3)
+    bx.legend(frameon=False, fontsize=8)
+    return fig
+
+
+# ---------------------------------------------------------------- the playground
+_PLAY_SCHEMES = {"standard U(±1/√n)": "standard", "Xavier N(0, 1/n)": "xavier", "He N(0, 2/n)": "he_normal"}
+
+
+@functools.lru_cache(maxsize=256)
+@_single_threaded
+def _playground_stats(activation: str, scheme: str, scale: float, depth: int, width: int) -> LayerStats:
+    data = _playground_data()
+    net = Network((data[0].shape[1], *([width] * depth), 10), activation, init=initializer(scheme, gain=scale),
+                  rng=np.random.default_rng(7))
+    with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+        return layer_stats(net, data[0], data[1])
+
+
+def deep_playground_stats(activation: str, scheme: str, scale: float = 1.0, depth: int = 5,
+                          width: int = 128) -> LayerStats:
+    """The layer statistics :func:`deep_init_playground` shows, for the same settings.
+
+    A [64, width × depth, 10] network with weights ``scale`` × a draw of ``scheme`` (seed 7),
+    measured on 200 training digits (seed 0) with their labels. Cached.
+    """
+    v.choice(activation, "activation", ACTIVATIONS)
+    v.choice(scheme, "scheme", INIT_SCHEMES)
+    if scheme in ("constant", "normal", "uniform"):
+        raise ValueError(f"scheme {scheme!r} needs its own scale; use one of the schemes that set a variance")
+    scale = v.positive(scale, "scale")
+    depth = v.positive_int(depth, "depth")
+    width = v.positive_int(width, "width")
+    return _playground_stats(activation, scheme, float(scale), depth, width)
+
+
+@functools.lru_cache(maxsize=1)
+def _playground_data() -> tuple[np.ndarray, np.ndarray]:
+    d = load_digits(seed=0)
+    rows = np.random.default_rng(0).choice(len(d.y_train), 200, replace=False)
+    return d.X_train[rows], d.y_train[rows]
+
+
+def _finite(x: np.ndarray) -> np.ndarray:
+    return x[np.isfinite(x)]
+
+
+def _draw_playground(fig: Figure, st: LayerStats, *, activation: str, scheme: str, scale: float, depth: int,
+                     width: int) -> None:
+    gs = _fixed_layout(fig, left=0.085, right=0.99, wspace=0.32, bottom=0.15, top=0.88)
+    ax, gx, sx = fig.subplots(1, 3, gridspec_kw={**gs, "width_ratios": [1, 1, 1.1]})
+    L = len(st.activations)
+    show = sorted({int(round(x)) for x in np.linspace(1, L, min(L, 5))})
+    cols = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, len(show)))
+    for panel, data, name in ((ax, st.activations, "a[l]"), (gx, st.gradients, "∂ℓ/∂z[l]")):
+        sds = [float(np.std(_finite(data[l - 1]))) if _finite(data[l - 1]).size else 0.0 for l in show]
+        top = max(sds)
+        hi = 4.0 * top if top > 0 and np.isfinite(top) else 1.0
+        lo = -hi
+        if panel is ax and activation == "tanh":
+            lo, hi = -1.0, 1.0
+        elif panel is ax and activation == "sigmoid":
+            lo, hi = 0.0, 1.0
+        elif panel is ax and activation == "relu":
+            lo = 0.0
+        edges = np.linspace(lo, hi, 41)
+        for c, l in zip(cols, show):
+            x = _finite(data[l - 1])
+            counts, _ = np.histogram(np.clip(x, lo, hi), bins=edges)
+            panel.stairs(counts / max(x.size, 1), edges, color=c, lw=1.3, label=f"layer {l}")
+        _log_axis(panel, "y", 1e-3, 1.5)
+        panel.set_xlabel(name)
+        panel.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
+        panel.set_title("activations" if panel is ax else "back-propagated gradients", fontsize=9)
+    ax.set_ylabel("fraction of values")
+    ax.legend(frameon=False, fontsize=7)
+    ls = st.layers
+    a_sd, g_sd = st.activation_std, st.gradient_std
+    ok_a = np.isfinite(a_sd) & (a_sd > 0)
+    ok_g = np.isfinite(g_sd) & (g_sd > 0)
+    sx.plot(ls[ok_a], a_sd[ok_a], "o-", ms=3, color=COLORS["blue"], label="std a[l]")
+    sx.plot(ls[ok_g], g_sd[ok_g], "s--", ms=3, color=COLORS["vermillion"], label="std ∂ℓ/∂z[l]")
+    both = np.concatenate([a_sd[ok_a], g_sd[ok_g]])
+    lo, hi = (float(both.min()) / 2, float(both.max()) * 2) if both.size else (1e-3, 1.0)
+    _log_axis(sx, "y", max(lo, 1e-300), min(hi, 1e300))
+    title = f"{activation}, {scheme} × {scale:.3g}, depth {depth}"
+    if activation in ("tanh", "sigmoid"):
+        title += f"\nsaturated units: {float(np.mean(st.saturation)):.1%}"
+    sx.set(xlabel="layer l", title=title)
+    sx.title.set_fontsize(8.5)
+    sx.grid(alpha=0.3)
+    sx.legend(frameon=False, fontsize=7)
+
+
+@register_figure
+def deep_init_playground(width: int = 128) -> Explorable:
+    """The initialization playground of {ref}`chap-deep`: every layer at initialization.
+
+    A [64, width × depth, 10] network on 200 digits; weights ``scale`` × a draw of the
+    scheme (variance scale² times the scheme's). Left to right: histograms of a[l] and of
+    ∂ℓ/∂z[l] for up to five layers, and the standard deviation of both (and the saturated
+    fraction) in every layer. ``width`` is fixed per figure (default 128).
+    """
+    width = v.positive_int(width, "width")
+
+    def compute(activation: str, scheme: str, scale: float, depth: int) -> LayerStats:
+        return deep_playground_stats(activation, scheme, float(scale), int(depth), width)
+
+    def draw(fig: Figure, st: LayerStats, *, activation: str, scheme: str, scale: float, depth: int) -> None:
+        _draw_playground(fig, st, activation=activation, scheme=scheme, scale=scale, depth=depth, width=width)
+
+    return Explorable(
+        draw,
+        [Choice("activation", {"tanh": "tanh", "sigmoid": "sigmoid", "ReLU": "relu", "linear": "linear"},
+                label="activation"),
+         Choice("scheme", _PLAY_SCHEMES, label="scheme", default="xavier"),
+         Slider("scale", 0.25, 4.0, grid=[1.0, 2.0], log=True, label="scale (gain)", default=1.0,
+                fmt="{:.3g}"),
+         Slider("depth", 1, 30, grid=[5, 20], integer=True, label="depth L", default=5)],
+        compute=compute,
+        caption=(f"The initialization playground: a network of {width}-unit hidden layers at initialization "
+                 "on 200 digits. Histograms of the activations and back-propagated gradients of up to five "
+                 "layers (dark: first, light: last), and the standard deviation of both in every layer."),
+        alt=("Histograms of activations and gradients, and per-layer standard deviations, of a {depth}-layer "
+             "{activation} network initialized with {scheme} times {scale}."),
+        name="fig-init-playground",
+    )

@@ -1,0 +1,196 @@
+"""The SymPy derivations of chapter 2 against their closed forms, and the sampled checks."""
+
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from sympy import stats
+
+import initreg
+
+S = initreg.VARIANCE_SYMBOLS
+
+
+def same(expr, expected):
+    return sp.simplify(sp.expand(expr - expected)) == 0
+
+
+@pytest.mark.parametrize("method", ["moments", "stats"])
+def test_product_rule(method):
+    expr = initreg.product_variance(method)
+    expected = S.mu_x**2 * S.var_w + S.mu_w**2 * S.var_x + S.var_x * S.var_w
+    assert same(expr, expected)
+    assert same(expr.subs({S.mu_x: 0, S.mu_w: 0}), S.var_w * S.var_x)
+
+
+def test_preactivation_variance_under_the_assumptions():
+    expr = initreg.preactivation_variance()
+    assert same(expr.subs(initreg.XAVIER_ASSUMPTIONS), S.n * S.var_w * S.var_x)
+
+
+@pytest.mark.parametrize("drop,extra", [
+    ("mu_x", S.n * S.mu_x**2 * S.var_w),  # E[x]²·Var(w) per input
+    ("mu_w", S.n * S.mu_w**2 * S.var_x),
+    ("sigma_b", S.var_b),  # a random bias adds its variance
+])
+def test_dropping_one_assumption_adds_its_term(drop, extra):
+    keep = {k: v for k, v in initreg.XAVIER_ASSUMPTIONS.items() if k.name != drop}
+    expr = initreg.preactivation_variance().subs(keep)
+    assert same(expr, S.n * S.var_w * S.var_x + extra)
+
+
+def test_correlation_needs_both_weights_and_inputs():
+    expr = initreg.preactivation_variance().subs({S.mu_w: 0, S.mu_x: 0, S.sigma_b: 0})
+    assert same(expr.subs(S.rho_w, 0), S.n * S.var_w * S.var_x)
+    assert same(expr.subs(S.rho_x, 0), S.n * S.var_w * S.var_x)
+    assert same(expr, S.n * S.var_w * S.var_x * (1 + (S.n - 1) * S.rho_w * S.rho_x))
+
+
+def test_preactivation_variance_matches_a_direct_expansion():
+    """Expand z² for n = 4 independent terms monomial by monomial, independently of the formula."""
+    n = 4
+    w = sp.symbols("w0:4")
+    x = sp.symbols("x0:4")
+    b = sp.Symbol("b")
+    z = sum(wi * xi for wi, xi in zip(w, x)) + b
+    def expect(poly_expr):
+        total = 0
+        for monom, coeff in sp.Poly(sp.expand(poly_expr), *w, *x, b).terms():
+            term = coeff
+            for power, sym in zip(monom, (*w, *x, b)):
+                mu, var = ((S.mu_w, S.var_w) if sym in w else (S.mu_x, S.var_x) if sym in x else (0, S.var_b))
+                term *= {0: 1, 1: mu, 2: var + mu**2}[power]
+            total += term
+        return total
+
+    direct = expect(z**2) - expect(z) ** 2
+    formula = initreg.preactivation_variance(n).subs({S.rho_w: 0, S.rho_x: 0})
+    assert same(direct, formula)
+
+
+def test_tanh_series_and_quadrature():
+    series = initreg.tanh_variance_series(3)
+    assert same(series, S.s**2 - 2 * S.s**4 + sp.Rational(17, 3) * S.s**6)
+    for var in (1e-3, 1e-2):
+        approx = float(series.subs(S.s, math.sqrt(var)))
+        assert initreg.tanh_second_moment(var) == pytest.approx(approx, rel=50 * var**2)
+    big = initreg.tanh_second_moment(np.array([1.0, 4.0, 100.0]))
+    assert np.all(big < np.array([1.0, 4.0, 100.0])) and np.all(np.diff(big) > 0) and big[-1] < 1
+
+
+def test_depth_rules():
+    assert same(initreg.depth_variance(), S.k**S.L * S.var_x)
+    assert same(initreg.forward_rule(), 1 / S.n_in)
+    assert same(initreg.backward_rule(), 1 / S.n_out)
+    glorot = initreg.glorot_rule()
+    assert same(glorot, 2 / (S.n_in + S.n_out))
+    # the harmonic mean of the forward and backward rules
+    assert same(glorot, 2 / (1 / initreg.forward_rule() + 1 / initreg.backward_rule()))
+
+
+def test_uniform_and_he():
+    assert same(initreg.uniform_variance(), S.a**2 / 3)
+    assert same(initreg.uniform_limit(initreg.glorot_rule()), sp.sqrt(6 / (S.n_in + S.n_out)))
+    assert same(initreg.uniform_limit(1 / (3 * S.n_in)), 1 / sp.sqrt(S.n_in))
+    assert same(initreg.relu_second_moment(), S.s**2 / 2)
+    assert same(initreg.relu_mean(), S.s / sp.sqrt(2 * sp.pi))
+    assert same(initreg.he_rule(), 2 / S.n_in)
+
+
+def test_the_rules_agree_with_the_initializers():
+    for n_in, n_out in [(64, 32), (100, 100)]:
+        sub = {S.n_in: n_in, S.n_out: n_out}
+        assert float(initreg.forward_rule().subs(sub)) == pytest.approx(initreg.init_variance(n_in, n_out, "xavier"))
+        assert float(initreg.glorot_rule().subs(sub)) == pytest.approx(
+            initreg.init_variance(n_in, n_out, "glorot_uniform"))
+        assert float(initreg.he_rule().subs(sub)) == pytest.approx(initreg.init_variance(n_in, n_out, "he_normal"))
+
+
+def test_sampled_preactivations_match_the_formula():
+    rng = np.random.default_rng(0)
+    cases = [dict(), dict(mean_x=1.0), dict(mean_w=0.2), dict(rho_w=0.5, rho_x=0.5), dict(var_b=0.5),
+             dict(rho_x=0.8)]
+    n, var_w, var_x = 20, 0.05, 2.0
+    for kw in cases:
+        z = initreg.sample_preactivations(n, 40_000, rng=rng, var_w=var_w, var_x=var_x, **kw)
+        sub = {S.n: n, S.sigma_w: math.sqrt(var_w), S.sigma_x: math.sqrt(var_x),
+               S.mu_w: kw.get("mean_w", 0.0), S.mu_x: kw.get("mean_x", 0.0),
+               S.rho_w: kw.get("rho_w", 0.0), S.rho_x: kw.get("rho_x", 0.0),
+               S.sigma_b: math.sqrt(kw.get("var_b", 0.0))}
+        expected = float(initreg.preactivation_variance().subs(sub))
+        check = initreg.check_variance(z, expected)
+        assert check.ok, (kw, check)
+
+
+def test_checks_can_fail():
+    rng = np.random.default_rng(1)
+    z = rng.normal(0, 1, 10_000)
+    assert initreg.check_variance(z, 1.0).ok
+    assert not initreg.check_variance(z, 1.2).ok
+    assert initreg.check_mean(z, 0.0).ok and not initreg.check_mean(z, 0.1).ok
+    c = initreg.check_variance(z, 1.0)
+    # the standard error of a normal sample variance is about sqrt(2/m)
+    assert c.se == pytest.approx(math.sqrt(2 / z.size), rel=0.1)
+    assert c.tolerance == pytest.approx(4 * c.se)
+
+
+def test_sample_activations():
+    rng = np.random.default_rng(2)
+    z, a = initreg.sample_activations(1.7, 100_000, "relu", rng=rng)
+    assert initreg.check_mean(a**2, 1.7 / 2).ok
+    assert initreg.check_mean(a, math.sqrt(1.7) / math.sqrt(2 * math.pi)).ok
+    z, a = initreg.sample_activations(4.0, 50_000, "tanh", rng=rng)
+    assert initreg.check_variance(a, initreg.tanh_second_moment(4.0)).ok
+    z, a = initreg.sample_activations(1.0, 10, "sigmoid", rng=rng)
+    assert np.all((a > 0) & (a < 1))
+    z, a = initreg.sample_activations(1.0, 10, "linear", rng=rng)
+    assert np.array_equal(z, a)
+
+
+def test_conventions_table():
+    t = initreg.xavier_conventions_table(64, 32)
+    text = repr(t)
+    assert "glorot_uniform" in text and "kaiming_normal_" in text and "1/√n_in" in text
+    rows = {(r[0], r[1]): float(r[-1]) for r in t.rows}
+    assert rows[("source article (Chadha 2020)", "Xavier")] == pytest.approx(1 / 64, abs=1e-5)
+    assert rows[("Keras", "glorot_uniform (Dense default)")] == pytest.approx(2 / 96, abs=1e-5)
+    assert rows[("PyTorch", "kaiming_normal_")] == pytest.approx(2 / 64, abs=1e-5)
+    assert "<table>" in t._repr_html_()
+    assert initreg.PYTORCH_GAINS["tanh"] == sp.Rational(5, 3)
+    assert initreg.PYTORCH_GAINS["relu"] ** 2 == 2
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: initreg.product_variance("guess"), ValueError, "method must be one of moments, stats"),
+    (lambda: initreg.preactivation_variance(0), ValueError, "n must be a positive integer"),
+    (lambda: initreg.tanh_variance_series(0), ValueError, "order"),
+    (lambda: initreg.tanh_second_moment(-1.0), ValueError, "var_z"),
+    (lambda: initreg.uniform_limit(-1), ValueError, "variance must be a positive"),
+    (lambda: initreg.sample_preactivations(0, 10, rng=np.random.default_rng(0)), ValueError, "n must"),
+    (lambda: initreg.sample_preactivations(5, 10, rng=0), TypeError, "rng must be a numpy.random.Generator"),
+    (lambda: initreg.sample_preactivations(5, 10, rng=np.random.default_rng(0), rho_x=1.5), ValueError, "rho_x"),
+    (lambda: initreg.sample_preactivations(5, 10, rng=np.random.default_rng(0), var_w=0), ValueError, "var_w"),
+    (lambda: initreg.sample_activations(1.0, 10, "softplus", rng=np.random.default_rng(0)), ValueError,
+     "activation must be one of"),
+    (lambda: initreg.check_variance([1.0], 1.0), ValueError, "at least 2"),
+    (lambda: initreg.check_mean([1.0, 2.0], 1.0, z=0), ValueError, "z must be"),
+    (lambda: initreg.xavier_conventions_table(0, 3), ValueError, "n_in"),
+])
+def test_bad_inputs(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_relax_assumptions_and_counter_examples():
+    assert same(initreg.relax_assumptions(), S.n * S.var_w * S.var_x)
+    assert same(initreg.relax_assumptions("sigma_b"), S.n * S.var_w * S.var_x + S.var_b)
+    rng = np.random.default_rng(5)
+    full, naive = initreg.check_preactivations(20, 20_000, rng=rng, var_w=0.05, var_x=2.0, mean_x=1.0)
+    assert full.ok and not naive.ok
+    full, naive = initreg.check_preactivations(20, 20_000, rng=rng, var_w=0.05, var_x=2.0)
+    assert full.ok and naive.ok and full.expected == pytest.approx(2.0)
+    with pytest.raises(ValueError, match="names must be one of"):
+        initreg.relax_assumptions("mu_z")
+    with pytest.raises(ValueError, match="breaks must be among"):
+        initreg.check_preactivations(5, 10, rng=rng, mean_z=1.0)

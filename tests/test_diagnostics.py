@@ -1,0 +1,169 @@
+"""Per-layer statistics against direct numpy computations, saturation, propagation, bad inputs."""
+
+import math
+
+import numpy as np
+import pytest
+
+import initreg
+
+
+@pytest.fixture
+def small():
+    rng = np.random.default_rng(0)
+    net = initreg.Network([5, 7, 6, 3], ["tanh", "sigmoid"], init="xavier", rng=rng)
+    X = rng.normal(size=(11, 5))
+    y = rng.integers(0, 3, 11)
+    return net, X, y
+
+
+def test_layer_stats_match_direct_computation(small):
+    net, X, y = small
+    st = initreg.layer_stats(net, X, y)
+    W1, W2 = net.weights[0], net.weights[1]
+    a1 = np.tanh(X @ W1.T)
+    a2 = 1 / (1 + np.exp(-(a1 @ W2.T)))
+    np.testing.assert_allclose(st.activations[0], a1, rtol=1e-12)
+    np.testing.assert_allclose(st.activations[1], a2, rtol=1e-12)
+    np.testing.assert_allclose(st.activation_mean, [a1.mean(), a2.mean()])
+    np.testing.assert_allclose(st.activation_std, [a1.std(), a2.std()])
+    np.testing.assert_allclose(st.activation_mean_square, [np.mean(a1**2), np.mean(a2**2)])
+    # back-propagated gradients per example: dℓ/dz for each row's own loss
+    logits = a2 @ net.weights[2].T
+    p = np.exp(logits - logits.max(1, keepdims=True))
+    p /= p.sum(1, keepdims=True)
+    d3 = p.copy()
+    d3[np.arange(len(y)), y] -= 1
+    d2 = (d3 @ net.weights[2]) * a2 * (1 - a2)
+    d1 = (d2 @ W2) * (1 - a1**2)
+    np.testing.assert_allclose(st.gradients[1], d2, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(st.gradients[0], d1, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(st.gradient_std, [d1.std(), d2.std()])
+    np.testing.assert_allclose(st.gradient_mean, [d1.mean(), d2.mean()], atol=1e-15)
+    dW1 = d1.T @ X / len(y)
+    assert st.weight_gradient_std[0] == pytest.approx(dW1.std())
+    assert st.input_var == pytest.approx(X.var()) and st.input_mean_square == pytest.approx(np.mean(X**2))
+    assert list(st.layers) == [1, 2]
+    table = repr(st.table())
+    assert "std ∂ℓ/∂z[l]" in table and table.count("\n") == 3
+    assert "<table>" in st.table()._repr_html_()
+
+
+def test_layer_stats_without_labels(small):
+    net, X, _ = small
+    st = initreg.layer_stats(net, X)
+    assert st.gradients is None and st.weight_gradient_std is None
+    with pytest.raises(ValueError, match="pass labels y"):
+        st.gradient_std
+    assert "std ∂ℓ/∂z" not in repr(st.table())
+
+
+def test_layer_stats_do_not_change_the_network(small):
+    net, X, y = small
+    before = net.get_params()
+    initreg.layer_stats(net, X, y)
+    for a, b in zip(before, net.get_params()):
+        assert np.array_equal(a, b)
+
+
+def test_saturated_fraction_definitions():
+    a = np.array([-1.0, -0.995, -0.5, 0.0, 0.98, 0.991, 1.0, 0.3])
+    assert initreg.saturated_fraction(a, "tanh") == pytest.approx(4 / 8)
+    s = np.array([0.0, 0.005, 0.01, 0.5, 0.99, 0.995, 1.0, 0.2])
+    assert initreg.saturated_fraction(s, "sigmoid") == pytest.approx(4 / 8)
+    r = np.array([0.0, 0.0, 1.0, 2.0])
+    assert initreg.saturated_fraction(r, "relu") == 0.5
+    assert initreg.saturated_fraction(r, "linear") == 0.0
+
+
+def test_saturation_grows_with_the_weight_scale():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(50, 30))
+    sats = []
+    for gain in (0.5, 1.0, 4.0, 16.0):
+        net = initreg.Network([30, 40, 40, 2], "tanh", init=initreg.initializer("xavier", gain=gain),
+                              rng=np.random.default_rng(4))
+        st = initreg.layer_stats(net, X)
+        sats.append(st.saturation.mean())
+        # direct count
+        assert st.saturation[1] == pytest.approx(np.mean(np.abs(st.activations[1]) > 0.99))
+    assert sats[0] == 0.0 and sats[-1] > 0.8 and np.all(np.diff(sats) >= 0)
+
+
+def test_track_layer_stats_keeps_the_snapshots():
+    d = initreg.load_digits(seed=0).subset(120, rng=np.random.default_rng(0))
+    net = initreg.Network([64, 16, 16, 10], "tanh", init="xavier", rng=np.random.default_rng(1))
+    start = initreg.layer_stats(net, d.X_train[:40], d.y_train[:40])
+    tr = initreg.track_layer_stats(net, d.X_train, d.y_train, epochs=4, lr=0.1, snapshots=[0, 2, 4],
+                                   X_stats=d.X_train[:40], y_stats=d.y_train[:40])
+    assert tr.epochs == [0, 2, 4] and len(tr.stats) == 3
+    np.testing.assert_allclose(tr.at(0).activations[0], start.activations[0])
+    assert not np.allclose(tr.at(4).activations[0], start.activations[0])
+    assert tr.accuracy_at(4) == tr.history.accuracy[-1]
+    end = initreg.layer_stats(net, d.X_train[:40], d.y_train[:40])
+    np.testing.assert_allclose(tr.at(4).activations[1], end.activations[1])
+    with pytest.raises(ValueError, match="recorded epochs"):
+        tr.at(3)
+    with pytest.raises(ValueError, match="no test data"):
+        tr.accuracy_at(4, test=True)
+
+
+def test_signal_propagation_follows_k_to_the_l():
+    for k in (0.8, 1.0, 1.25):
+        run = initreg.signal_propagation(k, 20, "linear", width=256, m=256, rng=np.random.default_rng(5))
+        ratio = run.var_a / run.predicted()
+        # one layer's factor fluctuates by about √2/n relative; allow 4 sd over 20 layers, doubled
+        assert np.all(np.abs(np.log(ratio)) < 8 * math.sqrt(2 * 20) / 256 + 0.05), ratio
+    # ReLU at He's k = 2: one unit's relu(g)² has relative sd √5, so one layer's factor about
+    # √(5/(4n))... at worst (inputs collinear); allow 4 sd of the sum over L layers
+    L, n = 10, 512
+    relu = initreg.signal_propagation(2.0, L, "relu", width=n, m=64, rng=np.random.default_rng(6))
+    assert np.all(np.abs(np.log(relu.mean_square_a / relu.predicted_he())) < 4 * math.sqrt(5 * L / (4 * n)))
+    tanh = initreg.signal_propagation(4.0, 10, "tanh", rng=np.random.default_rng(7))
+    assert np.all(tanh.var_a[1:] < 1.0) and len(tanh.samples) == 11
+
+
+def test_plots_draw():
+    rng = np.random.default_rng(8)
+    net = initreg.Network([10, 12, 12, 2], "relu", init="he_normal", rng=rng)
+    st = initreg.layer_stats(net, rng.normal(size=(30, 10)), rng.integers(0, 2, 30))
+    fig, axes = initreg.new_figure(6, 3, ncols=2)
+    initreg.plot_layer_histograms(axes[0, 0], st, "activations")
+    initreg.plot_layer_histograms(axes[0, 1], st, "gradients", layers=[2])
+    assert len(axes[0, 0].lines) == 2 and len(axes[0, 1].lines) == 1
+    with pytest.raises(ValueError, match="layers must lie in 1..2"):
+        initreg.plot_layer_histograms(axes[0, 0], st, layers=[3])
+    with pytest.raises(ValueError, match="kind must be one of"):
+        initreg.plot_layer_histograms(axes[0, 0], st, kind="weights")
+    run = initreg.signal_propagation(1.0, 5, "tanh", width=32, m=32, rng=rng)
+    fig = initreg.plot_signal_propagation([run])
+    assert fig.axes[0].get_yscale() == "log"
+    fig = initreg.plot_activation_variance()
+    assert len(fig.axes) == 1 and len(fig.axes[0].lines) >= 4
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: initreg.layer_stats("net", np.zeros((2, 2))), TypeError, "net must be an initreg.Network"),
+    (lambda: initreg.layer_stats(initreg.Network([3, 2], rng=np.random.default_rng(0)), np.zeros((2, 3))),
+     ValueError, "no hidden layer"),
+    (lambda: initreg.layer_stats(initreg.Network([3, 4, 2], rng=np.random.default_rng(0)), np.zeros((2, 4))),
+     ValueError, "n\\[0\\] = 3 columns"),
+    (lambda: initreg.saturated_fraction([0.1, 0.2], "softplus"), ValueError, "activation must be one of"),
+    (lambda: initreg.saturated_fraction([], "tanh"), ValueError, "must not be empty"),
+    (lambda: initreg.saturated_fraction([np.nan], "tanh"), ValueError, "NaN"),
+    (lambda: initreg.signal_propagation(0.0, 3, "tanh", rng=np.random.default_rng(0)), ValueError, "k must be"),
+    (lambda: initreg.signal_propagation(1.0, 0, "tanh", rng=np.random.default_rng(0)), ValueError, "depth"),
+    (lambda: initreg.signal_propagation(1.0, 3, "tanh", rng=None), TypeError, "rng must be"),
+    (lambda: initreg.track_layer_stats(initreg.Network([3, 4, 2], rng=np.random.default_rng(0)),
+                                       np.zeros((4, 3)), np.zeros(4, int), epochs=2, lr=0.1, snapshots=[3]),
+     ValueError, "snapshots must lie in 0..epochs"),
+    (lambda: initreg.track_layer_stats(initreg.Network([3, 4, 2], rng=np.random.default_rng(0)),
+                                       np.zeros((4, 3)), np.zeros(4, int), epochs=2, lr=0.1, snapshots=[]),
+     ValueError, "snapshots must be a non-empty"),
+    (lambda: initreg.track_layer_stats(initreg.Network([3, 4, 2], rng=np.random.default_rng(0)),
+                                       np.zeros((4, 3)), np.zeros(4, int), epochs=2, lr=0.1, snapshots=[1],
+                                       X_stats=np.zeros((2, 3))), ValueError, "given together"),
+])
+def test_bad_inputs(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
