@@ -103,3 +103,55 @@ def test_bad_data():
         net.evaluate(np.zeros((2, 2)), [0, 2])
     with pytest.raises(ValueError, match="one per row"):
         net.evaluate(np.zeros((2, 2)), [0, 1, 1])
+
+
+def test_parameters_share_one_store_and_arrays_put_in_place_are_adopted():
+    import copy
+    import pickle
+
+    rng = np.random.default_rng(3)
+    net = initreg.Network([3, 4, 2], "tanh", init="xavier", rng=rng)
+    X, y = rng.normal(size=(5, 3)), rng.integers(0, 2, 5)
+    # a new array put in place of W[1] is what the next pass uses
+    W = rng.normal(size=(4, 3))
+    net.weights[0] = W
+    ref = W @ X.T  # z of layer 1, column per example
+    np.testing.assert_allclose(net.forward(X)[1], np.tanh(ref.T + net.biases[0]), rtol=1e-12)
+    np.testing.assert_array_equal(net.weights[0], W)
+    assert net.params_finite()
+    with pytest.raises(ValueError, match=r"weights\[1\]"):
+        bad = net.copy()
+        bad.weights[1] = np.zeros((3, 3))
+        bad.forward(X)
+    # copies, deep copies and pickles are independent and compute the same thing
+    for other in (net.copy(), copy.deepcopy(net), pickle.loads(pickle.dumps(net))):
+        assert other.evaluate(X, y) == net.evaluate(X, y)
+        other.weights[0][...] = 0
+        assert not np.all(net.weights[0] == 0)
+        g1, g2 = other.backward(X, y), net.copy()
+        initreg.train(other, X, y, epochs=2, lr=0.1)
+        assert not np.array_equal(other.weights[1], g2.weights[1])
+
+
+def test_backward_does_not_touch_the_training_gradient():
+    """backward() has its own buffers: a callback may call it in the middle of training."""
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(20, 3)), rng.integers(0, 3, 20)
+    Xo, yo = rng.normal(size=(20, 3)), rng.integers(0, 3, 20)  # other data, same batch size
+    a = initreg.Network([3, 5, 3], "relu", init="he_normal", rng=np.random.default_rng(0))
+    b = a.copy()
+    initreg.train(a, X, y, epochs=20, lr=0.2)
+    initreg.train(b, X, y, epochs=20, lr=0.2, callback=lambda e, net: (net.backward(Xo, yo), net.evaluate(Xo, yo)))
+    for p, q in zip(a.get_params(), b.get_params()):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_float32_step_matches_float64():
+    rng = np.random.default_rng(5)
+    X, y = rng.normal(size=(50, 8)), rng.integers(0, 4, 50)
+    n64 = initreg.Network([8, 16, 16, 4], "tanh", init="xavier", rng=np.random.default_rng(1))
+    n32 = initreg.Network([8, 16, 16, 4], "tanh", init="xavier", rng=np.random.default_rng(1), dtype=np.float32)
+    h64 = initreg.train(n64, X, y, epochs=20, lr=0.1)
+    h32 = initreg.train(n32, X, y, epochs=20, lr=0.1)
+    np.testing.assert_allclose(h32.loss, h64.loss, rtol=1e-4)
+    assert all(w.dtype == np.float32 for w in n32.weights)

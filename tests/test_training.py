@@ -110,3 +110,66 @@ def test_bad_arguments(circles, kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         initreg.train(small_net(), X, y, **args)
+
+
+def test_lam_without_a_penalty_is_refused(circles):
+    X, y = circles
+    with pytest.raises(ValueError, match="lam = 0.1 needs a penalty"):
+        initreg.train(small_net(), X, y, epochs=1, lr=0.1, lam=0.1)
+    with pytest.raises(ValueError, match="lam must be >= 0"):
+        initreg.train(small_net(), X, y, epochs=1, lr=0.1, lam=-1.0)
+    # an explicit "none" keeps a sweep's arguments: lam is ignored
+    h = initreg.train(small_net(), X, y, epochs=1, lr=0.1, penalty="none", lam=0.1)
+    assert h.objective == h.loss
+
+
+def test_frozen_weights_are_not_trained(circles):
+    X, y = circles
+    net = small_net()
+    net.weights[1].setflags(write=False)
+    with pytest.raises(ValueError, match=r"weights\[1\] is read-only"):
+        initreg.train(net, X, y, epochs=1, lr=0.1)
+
+
+def test_record_every_keeps_the_trajectory(circles):
+    """Recording less often changes nothing but what is recorded."""
+    X, y = circles
+    a, b = small_net(), small_net()
+    ha = initreg.train(a, X, y, epochs=30, lr=0.1)
+    hb = initreg.train(b, X, y, epochs=30, lr=0.1, record_every=7)
+    assert hb.epoch == [0, 7, 14, 21, 28, 30]
+    assert hb.loss == [ha.loss[e] for e in hb.epoch]
+    for p, q in zip(a.get_params(), b.get_params()):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_callback_that_replaces_weights_steers_the_run(circles):
+    """A callback may put new arrays in place of the weights; training goes on from them."""
+    X, y = circles
+    net = small_net()
+
+    def zero_last(epoch, n):
+        if epoch == 5:
+            n.weights[-1] = np.zeros_like(n.weights[-1])
+
+    h = initreg.train(net, X, y, epochs=6, lr=0.1, callback=zero_last)
+    assert h.epoch[-1] == 6
+    # after epoch 5 the output weights restarted from 0: one step later they are the first step's
+    ref = small_net()
+    initreg.train(ref, X, y, epochs=5, lr=0.1)
+    ref.weights[-1][...] = 0
+    initreg.train(ref, X, y, epochs=1, lr=0.1)
+    for p, q in zip(net.get_params(), ref.get_params()):
+        np.testing.assert_allclose(p, q, rtol=1e-12, atol=1e-15)
+
+
+def test_divergence_in_float32_stops_cleanly(circles):
+    X, y = circles
+    net = initreg.Network([2, 6, 3, 1], "linear", "sigmoid", init=initreg.initializer("xavier", gain=10.0),
+                          rng=np.random.default_rng(0), dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = initreg.train(net, X, y, epochs=500, lr=50.0, record_every=10)
+    assert h.diverged and h.status == f"diverged at step {h.diverged_at}"
+    assert np.all(np.isfinite(h.loss)) and np.all(np.isfinite(h.objective))
+    assert net.params_finite() and h.epoch[-1] < h.diverged_at

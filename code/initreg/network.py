@@ -8,15 +8,24 @@ with ``W[l]`` of shape ``(n[l], n[l-1])`` and ``b[l]`` of shape ``(n[l],)``: eac
 ``A`` is one example, so ``z = W a + b`` holds row by row, as in the article (and as in
 PyTorch's ``Linear``). Hidden layers use tanh, sigmoid, ReLU or the identity; the output
 is a softmax with cross-entropy (classes) or a sigmoid with binary cross-entropy (two
-classes). Forward and backward passes are vectorized over the batch and reuse
-preallocated buffers, so a training step costs little more than its matrix products.
-See {ref}`chap-intro` and {ref}`notation`.
+classes). See {ref}`chap-intro` and {ref}`notation`.
+
+How it stays fast (``make bench`` measures it against the matrix products alone and
+against PyTorch): every parameter lives in one contiguous array, of which
+``net.weights[l-1]`` and ``net.biases[l-1]`` are views, so a gradient step, a backup
+or a finiteness check is one numpy call whatever the depth; forward and backward
+passes write into buffers preallocated per batch size; elementwise work is done in
+place; and the per-step Python work is a few dozen numpy calls, whatever the network.
+The arithmetic (and so every rounding) is that of the straightforward formulas, so
+results do not depend on these optimizations.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -31,6 +40,7 @@ ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu", "linear")
 OUTPUTS: tuple[str, ...] = ("softmax", "sigmoid")
 
 _DTYPES = {np.dtype(np.float32): np.float32, np.dtype(np.float64): np.float64}
+_ALIGN_BYTES = 64  # every parameter block starts on a cache line
 
 
 def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -82,6 +92,32 @@ class Gradients:
     dZ: list[np.ndarray]
 
 
+class _Targets:
+    """Labels prepared once for the loss: integer labels, and one-hot rows (softmax) or
+    0/1 targets as a column (sigmoid), in the network's dtype."""
+
+    __slots__ = ("y", "Y", "idx")
+
+    def __init__(self, y: np.ndarray, Y: np.ndarray, idx: np.ndarray | None) -> None:
+        self.y = y
+        self.Y = Y
+        self.idx = idx  # softmax: flat index of each row's true class in an (m, k) array
+
+
+class _Batch:
+    """Buffers for one batch size m: activations A[1..L] (A[L] holds the logits Z[L]),
+    back-propagated errors dZ[1..L], scratch arrays, and a column for row maxima and sums."""
+
+    __slots__ = ("m", "A", "dZ", "tmp", "col")
+
+    def __init__(self, m: int, sizes: tuple[int, ...], dtype: type) -> None:
+        self.m = m
+        self.A = [np.empty((m, n), dtype=dtype) for n in sizes[1:]]
+        self.dZ = [np.empty((m, n), dtype=dtype) for n in sizes[1:]]
+        self.tmp = [np.empty((m, n), dtype=dtype) for n in sizes[1:]]
+        self.col = np.empty((m, 1), dtype=dtype)
+
+
 class Network:
     """A fully connected network ``n[0] → n[1] → … → n[L]``.
 
@@ -103,6 +139,8 @@ class Network:
         ``numpy.float64`` (default) or ``numpy.float32``.
 
     The weights are ``net.weights[l-1] = W[l]`` and the biases ``net.biases[l-1] = b[l]``.
+    Change them in place (``net.weights[0][...] = W``, or :meth:`set_params`); an array
+    put in their place (``net.weights[0] = W``) is copied in at the next pass.
     """
 
     def __init__(
@@ -123,21 +161,28 @@ class Network:
         n_hidden = len(self.sizes) - 2
         if isinstance(activation, str):
             acts = (v.choice(activation, "activation", ACTIVATIONS),) * n_hidden
-        else:
+        elif isinstance(activation, Sequence):
             acts = tuple(v.choice(a, f"activation[{i}]", ACTIVATIONS) for i, a in enumerate(activation))
             if len(acts) != n_hidden:
                 raise ValueError(
                     f"activation must name one activation per hidden layer ({n_hidden}); got {len(acts)}"
                 )
+        else:
+            raise TypeError(f"activation must be one of {', '.join(ACTIVATIONS)} or a sequence of them "
+                            f"(one per hidden layer); got {activation!r}")
         self.activations: tuple[str, ...] = acts
         self.output: str = v.choice(output, "output", OUTPUTS)
         if self.output == "sigmoid" and self.sizes[-1] != 1:
             raise ValueError(f"a sigmoid output has n[L] = 1 unit; sizes ends with {self.sizes[-1]}")
         if self.output == "softmax" and self.sizes[-1] < 2:
             raise ValueError(f"a softmax output needs n[L] >= 2 classes; sizes ends with {self.sizes[-1]}")
-        if np.dtype(dtype) not in _DTYPES:
+        try:
+            dt = np.dtype(dtype)
+        except TypeError:
+            dt = None
+        if dt not in _DTYPES:
             raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dtype!r}")
-        self.dtype = _DTYPES[np.dtype(dtype)]
+        self.dtype = _DTYPES[dt]
         v.generator(rng)
         if isinstance(init, str):
             scheme = v.choice(init, "init", INIT_SCHEMES)
@@ -152,25 +197,104 @@ class Network:
             self.init_name = getattr(init, "__name__", "custom")
         else:
             raise TypeError(f"init must be one of {', '.join(INIT_SCHEMES)} or a function (n_in, n_out, rng) -> W")
-        self.weights: list[np.ndarray] = []
-        self.biases: list[np.ndarray] = []
+        weights = []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            w = np.asarray(init_fn(n_in, n_out, rng))
+            w = init_fn(n_in, n_out, rng)
+            try:
+                w = np.asarray(w, dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                raise TypeError(f"init must return a numeric array; got {type(w).__name__}") from exc
             if w.shape != (n_out, n_in):
                 raise ValueError(f"init returned shape {w.shape}; W must have shape (n_out, n_in) = {(n_out, n_in)}")
             if not np.all(np.isfinite(w)):
                 raise ValueError("init returned non-finite weights")
-            self.weights.append(np.array(w, dtype=self.dtype, order="C"))
-            self.biases.append(np.zeros(n_out, dtype=self.dtype))
-        self._buffers: dict[int, tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]] = {}
-        self._grad_W = [np.empty_like(w) for w in self.weights]
-        self._grad_b = [np.empty_like(b) for b in self.biases]
+            weights.append(w)
+        self._pack(weights, [np.zeros(n) for n in self.sizes[1:]])
+
+    # --------------------------------------------------------- parameter store
+    def _pack(self, weights: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> None:
+        """Lay every parameter out in one flat array and make weights/biases views of it."""
+        item = np.dtype(self.dtype).itemsize
+        align = max(1, _ALIGN_BYTES // item)
+        spans: list[tuple[int, tuple[int, ...]]] = []
+        total = 0
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            for shape in ((n_out, n_in), (n_out,)):
+                spans.append((total, shape))
+                total += -(-math.prod(shape) // align) * align
+        flat = np.zeros(total, dtype=self.dtype)
+        gflat = np.zeros(total, dtype=self.dtype)
+        views = [flat[s:s + math.prod(sh)].reshape(sh) for s, sh in spans]
+        gviews = [gflat[s:s + math.prod(sh)].reshape(sh) for s, sh in spans]
+        for dst, src in zip(views, [a for pair in zip(weights, biases) for a in pair]):
+            dst[...] = src
+        self._flat = flat
+        self._gflat = gflat  # the training loop's gradients
+        self._spans = spans
+        self.weights: list[np.ndarray] = views[0::2]
+        self.biases: list[np.ndarray] = views[1::2]
+        self._own_w = tuple(self.weights)
+        self._own_b = tuple(self.biases)
+        self._grad_W = gviews[0::2]
+        self._grad_b = gviews[1::2]
+        self._pub: tuple[list[np.ndarray], list[np.ndarray]] | None = None  # backward()'s gradients
+        self._buffers: dict[int, _Batch] = {}
+
+    def _sync(self) -> None:
+        """Make sure weights/biases are still the views of the flat store.
+
+        If arrays were put in their place (``net.weights[0] = W``), or the object was
+        deep-copied or unpickled, their values are copied into a fresh store.
+        """
+        ws, bs = self.weights, self.biases
+        if (len(ws) == len(self._own_w) and len(bs) == len(self._own_b)
+                and all(a is b for a, b in zip(ws, self._own_w))
+                and all(a is b for a, b in zip(bs, self._own_b))
+                and self._own_w[0].base is self._flat):
+            return
+        L = len(self.sizes) - 1
+        if not isinstance(ws, list) or not isinstance(bs, list) or len(ws) != L or len(bs) != L:
+            raise ValueError(f"net.weights and net.biases must be lists of L = {L} arrays")
+        new_w, new_b = [], []
+        for l, (n_in, n_out) in enumerate(zip(self.sizes[:-1], self.sizes[1:])):
+            w = v.array(ws[l], f"weights[{l}]", dtype=self.dtype)
+            b = v.array(bs[l], f"biases[{l}]", dtype=self.dtype)
+            if w.shape != (n_out, n_in) or b.shape != (n_out,):
+                raise ValueError(f"weights[{l}] and biases[{l}] must have shapes {(n_out, n_in)} and "
+                                 f"{(n_out,)}; got {w.shape} and {b.shape}")
+            new_w.append(w)
+            new_b.append(b)
+        self._pack(new_w, new_b)
+
+    def _writable(self) -> None:
+        """Refuse to train a network whose weights were frozen (``setflags(write=False)``)."""
+        for name, arrays in (("weights", self.weights), ("biases", self.biases)):
+            for l, a in enumerate(arrays):
+                if not a.flags.writeable:
+                    raise ValueError(f"{name}[{l}] is read-only: train a copy (net.copy())")
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> "Network":
+        return self.copy()
+
+    def __getstate__(self) -> dict[str, Any]:
+        self._sync()
+        state = {k: val for k, val in self.__dict__.items()
+                 if k not in ("_flat", "_gflat", "_own_w", "_own_b", "_grad_W", "_grad_b", "_pub", "_buffers",
+                              "_spans")}
+        state["weights"] = [w.copy() for w in self.weights]
+        state["biases"] = [b.copy() for b in self.biases]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        weights, biases = state.pop("weights"), state.pop("biases")
+        self.__dict__.update(state)
+        self._pack(weights, biases)
 
     # ------------------------------------------------------------------ basics
     @property
     def L(self) -> int:
         """The number of layers with weights (the article's L)."""
-        return len(self.weights)
+        return len(self.sizes) - 1
 
     @property
     def n_params(self) -> int:
@@ -183,17 +307,15 @@ class Network:
 
     def copy(self) -> "Network":
         """An independent copy (weights, biases and settings)."""
+        self._sync()
         new = object.__new__(Network)
         new.__dict__.update(self.__dict__)
-        new.weights = [w.copy() for w in self.weights]
-        new.biases = [b.copy() for b in self.biases]
-        new._buffers = {}
-        new._grad_W = [np.empty_like(w) for w in self.weights]
-        new._grad_b = [np.empty_like(b) for b in self.biases]
+        new._pack(self.weights, self.biases)
         return new
 
     def get_params(self) -> list[np.ndarray]:
         """Copies of ``[W[1], b[1], ..., W[L], b[L]]``."""
+        self._sync()
         out = []
         for w, b in zip(self.weights, self.biases):
             out += [w.copy(), b.copy()]
@@ -201,19 +323,35 @@ class Network:
 
     def set_params(self, params: Sequence[np.ndarray]) -> None:
         """Load ``[W[1], b[1], ..., W[L], b[L]]`` (as returned by :meth:`get_params`)."""
+        self._sync()
+        if isinstance(params, (str, bytes)) or not isinstance(params, Sequence):
+            raise TypeError(f"params must be a sequence [W[1], b[1], ..., W[L], b[L]]; got {type(params).__name__}")
         if len(params) != 2 * self.L:
             raise ValueError(f"params must hold 2·L = {2 * self.L} arrays; got {len(params)}")
+        checked = []
         for l, (w, b) in enumerate(zip(params[::2], params[1::2])):
-            w = np.asarray(w)
-            b = np.asarray(b)
+            w = v.array(w, f"params[{2 * l}]", dtype=self.dtype)
+            b = v.array(b, f"params[{2 * l + 1}]", dtype=self.dtype)
             if w.shape != self.weights[l].shape or b.shape != self.biases[l].shape:
                 raise ValueError(f"params for layer {l + 1} have shapes {w.shape}, {b.shape}; "
                                  f"expected {self.weights[l].shape}, {self.biases[l].shape}")
+            checked.append((w, b))
+        for l, (w, b) in enumerate(checked):
             self.weights[l][...] = w
             self.biases[l][...] = b
 
     def params_finite(self) -> bool:
-        return all(np.isfinite(w).all() and np.isfinite(b).all() for w, b in zip(self.weights, self.biases))
+        """True if every weight and bias is finite (one pass over the flat store)."""
+        self._sync()
+        return self._finite()
+
+    def _finite(self) -> bool:
+        # A sum is finite only if every term is; it can overflow on huge finite values,
+        # so a non-finite sum is confirmed elementwise.
+        with np.errstate(over="ignore", invalid="ignore"):
+            if math.isfinite(np.add.reduce(self._flat)):
+                return True
+        return bool(np.isfinite(self._flat).all())
 
     # ------------------------------------------------------------ input checks
     def check_X(self, X: object, name: str = "X") -> np.ndarray:
@@ -227,6 +365,8 @@ class Network:
 
     def check_y(self, y: object, m: int, name: str = "y") -> np.ndarray:
         """Integer class labels ``0..n_classes-1``, one per row of X."""
+        if isinstance(y, (str, bytes)):
+            raise TypeError(f"{name} must hold integer class labels; got a string")
         arr = np.asarray(y)
         if arr.ndim != 1 or arr.shape[0] != m:
             raise ValueError(f"{name} must be a 1-D array of {m} labels (one per row of X); got shape {arr.shape}")
@@ -247,62 +387,161 @@ class Network:
     def n_classes(self) -> int:
         return 2 if self.output == "sigmoid" else self.sizes[-1]
 
+    def _targets(self, y: np.ndarray) -> _Targets:
+        """Checked labels ready for the loss: one-hot rows (softmax) or a 0/1 column (sigmoid)."""
+        if self.output == "softmax":
+            k = self.sizes[-1]
+            idx = np.arange(y.shape[0]) * k + y
+            Y = np.zeros((y.shape[0], k), dtype=self.dtype)
+            Y.ravel()[idx] = 1.0
+            return _Targets(y, Y, idx)
+        return _Targets(y, y.astype(self.dtype).reshape(-1, 1), None)
+
+    def _batch_targets(self, t: _Targets, n: int, n_in: int) -> tuple[np.ndarray, _Targets]:
+        """Buffers for minibatches of n rows: inputs and targets, filled by :meth:`_fill_targets`."""
+        xb = np.empty((n, n_in), dtype=self.dtype)
+        tb = _Targets(np.empty(n, dtype=np.int64), np.empty((n,) + t.Y.shape[1:], dtype=self.dtype),
+                      None if t.idx is None else np.empty(n, dtype=np.int64))
+        return xb, tb
+
+    def _fill_targets(self, tb: _Targets, t: _Targets, rows: np.ndarray) -> None:
+        """The targets of ``rows`` of ``t`` into the buffers ``tb`` (no allocation)."""
+        np.take(t.y, rows, out=tb.y)
+        np.take(t.Y, rows, axis=0, out=tb.Y)
+        if tb.idx is not None:
+            k = self.sizes[-1]
+            np.multiply(np.arange(rows.shape[0]), k, out=tb.idx)
+            tb.idx += tb.y
+
     # ------------------------------------------------------------- the passes
-    def _bufs(self, m: int) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
-        """Preallocated A[1..L], dZ[1..L] and scratch arrays for a batch of m rows."""
+    def _bufs(self, m: int) -> _Batch:
+        """Preallocated buffers for a batch of m rows."""
         bufs = self._buffers.get(m)
         if bufs is None:
-            A = [np.empty((m, n), dtype=self.dtype) for n in self.sizes[1:]]
-            dZ = [np.empty((m, n), dtype=self.dtype) for n in self.sizes[1:]]
-            tmp = [np.empty((m, n), dtype=self.dtype) for n in self.sizes[1:]]
-            if len(self._buffers) > 8:  # keep memory bounded when batch sizes vary
+            if len(self._buffers) >= 8:  # keep memory bounded when batch sizes vary
                 self._buffers.clear()
-            bufs = self._buffers[m] = (A, dZ, tmp)
+            bufs = self._buffers[m] = _Batch(m, self.sizes, self.dtype)
         return bufs
 
     def _forward(self, X: np.ndarray) -> list[np.ndarray]:
-        """A[1..L] for a checked X; the last holds the output *logits* Z[L]."""
-        A, _, _ = self._bufs(X.shape[0])
+        """A[1..L] for a checked X (C-ordered, this dtype); the last holds the *logits* Z[L]."""
+        A = self._bufs(X.shape[0]).A
         a = X
+        last = len(A) - 1
+        acts = self.activations
         for l, (w, b) in enumerate(zip(self.weights, self.biases)):
             z = A[l]
-            np.matmul(a, w.T, out=z)
-            z += b
-            if l < self.L - 1:
-                _activate(self.activations[l], z)
+            np.dot(a, w.T, out=z)
+            np.add(z, b, out=z)
+            if l < last:
+                kind = acts[l]
+                if kind == "tanh":
+                    np.tanh(z, out=z)
+                elif kind == "relu":
+                    np.maximum(z, 0.0, out=z)
+                elif kind == "sigmoid":
+                    _sigmoid(z, z)
             a = z
         return A
 
-    def _loss_and_delta(self, logits: np.ndarray, y: np.ndarray, delta: np.ndarray | None,
-                        tmp: np.ndarray) -> tuple[float, np.ndarray]:
-        """Mean loss and class probabilities; if ``delta`` is given, ∂J/∂Z[L] written into it."""
+    def _loss(self, logits: np.ndarray, t: _Targets, bufs: _Batch, delta: np.ndarray | None,
+              scale: float, want_acc: bool) -> tuple[float, float | None]:
+        """Mean loss (and batch accuracy if ``want_acc``) of checked targets.
+
+        If ``delta`` is given, ``scale · m · ∂J/∂Z[L]`` is written into it (``scale = 1/m``
+        gives the gradient of the mean loss).
+        """
         m = logits.shape[0]
+        acc = None
+        # The formulas (and so the rounding) are those the book's stored outputs were made
+        # with: a change in the last bit can move a chaotic small-network run.
         if self.output == "softmax":
-            p = tmp
-            np.subtract(logits, logits.max(axis=1, keepdims=True), out=p)
-            rows = np.arange(m)
-            picked = p[rows, y].copy()
+            p = delta if delta is not None else bufs.tmp[-1]
+            col = bufs.col
+            np.maximum.reduce(logits, axis=1, keepdims=True, out=col)
+            np.subtract(logits, col, out=p)  # shifted logits: exp cannot overflow
+            picked = p.ravel().take(t.idx)  # z[i, y_i] − max_j z[i, j]
             np.exp(p, out=p)
-            s = p.sum(axis=1)
-            loss = float(np.mean(np.log(s) - picked))
-            p /= s[:, None]
+            np.add.reduce(p, axis=1, keepdims=True, out=col)
+            loss = float(np.mean(np.log(col[:, 0]) - picked))
+            np.divide(p, col, out=p)  # probabilities
+            if want_acc:
+                acc = float(np.mean(p.argmax(axis=1) == t.y))
             if delta is not None:
-                np.copyto(delta, p)
-                delta[rows, y] -= 1.0
-                delta *= 1.0 / m
-            return loss, p
+                np.subtract(p, t.Y, out=p)
+                p *= scale
+            return loss, acc
         # sigmoid + binary cross-entropy, J = mean(softplus(z) - y z), stable for any z
         z = logits[:, 0]
-        softplus = np.logaddexp(0.0, z)
-        loss = float(np.mean(softplus - y * z))
-        p = _sigmoid(logits, tmp)
-        if delta is not None:
-            np.subtract(p[:, 0], y, out=delta[:, 0])
-            delta *= 1.0 / m
-        return loss, p
+        loss = float(np.mean(np.logaddexp(0.0, z) - t.y * z))
+        if want_acc or delta is not None:
+            p = _sigmoid(logits, delta if delta is not None else bufs.col)
+            if want_acc:
+                acc = float(np.mean((p[:, 0] > 0.5) == (t.y == 1)))
+            if delta is not None:
+                np.subtract(p, t.Y, out=p)
+                p *= scale
+        return loss, acc
 
+    def _grads(self, X: np.ndarray, t: _Targets, scale: float, want_acc: bool,
+               gW: list[np.ndarray], gb: list[np.ndarray]) -> tuple[float, float | None]:
+        """Forward and backward on a checked batch; ``scale·m·∂J/∂W[l]`` lands in ``gW[l-1]``
+        (and likewise for b). Returns the mean loss, and the batch accuracy if ``want_acc``,
+        both of the weights before any update."""
+        bufs = self._bufs(X.shape[0])
+        A, dZ, tmp = bufs.A, bufs.dZ, bufs.tmp
+        self._forward(X)
+        loss, acc = self._loss(A[-1], t, bufs, dZ[-1], scale, want_acc)
+        acts = self.activations
+        W = self.weights
+        for l in range(len(A) - 1, -1, -1):
+            d = dZ[l]
+            a_prev = A[l - 1] if l > 0 else X
+            np.dot(d.T, a_prev, out=gW[l])
+            np.add.reduce(d, axis=0, out=gb[l])
+            if l > 0:
+                dp = dZ[l - 1]
+                np.dot(d, W[l], out=dp)
+                kind = acts[l - 1]
+                if kind != "linear":
+                    a, s = A[l - 1], tmp[l - 1]
+                    if kind == "tanh":
+                        np.multiply(a, a, out=s)
+                        np.subtract(1.0, s, out=s)
+                    elif kind == "relu":
+                        np.greater(a, 0.0, out=s)
+                    else:  # sigmoid
+                        np.subtract(1.0, a, out=s)
+                        s *= a
+                    dp *= s
+        return loss, acc
+
+    def _step_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+        """Forward and backward on a checked batch; gradients land in ``_grad_W``/``_grad_b``.
+
+        Returns the mean loss and the accuracy of the batch (before any update).
+        """
+        self._sync()
+        loss, acc = self._grads(X, self._targets(y), 1.0 / X.shape[0], True, self._grad_W, self._grad_b)
+        return loss, float(acc)
+
+    def _sgd_step(self, X: np.ndarray, t: _Targets, lr: float, want_acc: bool = False) -> tuple[float, float | None]:
+        """One plain gradient step ``θ ← θ − α ∂J/∂θ`` on a checked batch, exactly as the
+        training loop takes it: two passes over the flat store (× α, then subtract).
+        Returns the loss (and accuracy) of the weights *before* the step; a non-finite
+        loss leaves the weights untouched.
+        """
+        loss, acc = self._grads(X, t, 1.0 / X.shape[0], want_acc, self._grad_W, self._grad_b)
+        if math.isfinite(loss):
+            g = self._gflat
+            g *= lr
+            np.subtract(self._flat, g, out=self._flat)
+        return loss, acc
+
+    # ------------------------------------------------------------ public passes
     def forward(self, X: object) -> list[np.ndarray]:
         """The activations ``[A[0], A[1], ..., A[L]]`` (copies), ``A[L]`` the output probabilities."""
+        self._sync()
         Xc = self.check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
             A = self._forward(Xc)
@@ -319,9 +558,10 @@ class Network:
 
     def predict_proba(self, X: object) -> np.ndarray:
         """Class probabilities: shape (m, n_classes) for softmax, (m,) = P(y=1) for sigmoid."""
+        self._sync()
         Xc = self.check_X(X)
         with np.errstate(over="ignore", invalid="ignore"):
-            p = self._output_probs(self._forward(Xc)[-1].copy())
+            p = self._output_probs(self._forward(Xc)[-1])
         return p if self.output == "softmax" else p[:, 0]
 
     def predict(self, X: object) -> np.ndarray:
@@ -331,41 +571,33 @@ class Network:
 
     def evaluate(self, X: object, y: object) -> tuple[float, float]:
         """``(mean loss, accuracy)`` on a data set, without changing the weights."""
+        self._sync()
         Xc = self.check_X(X)
         yc = self.check_y(y, Xc.shape[0])
+        return self._evaluate(Xc, self._targets(yc))
+
+    def _evaluate(self, X: np.ndarray, t: _Targets) -> tuple[float, float]:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            A = self._forward(Xc)
-            _, _, tmp = self._bufs(Xc.shape[0])
-            loss, p = self._loss_and_delta(A[-1], yc, None, tmp[-1])
-        return loss, _accuracy(p, yc, self.output)
+            bufs = self._bufs(X.shape[0])
+            A = self._forward(X)
+            loss, acc = self._loss(A[-1], t, bufs, None, 1.0, True)
+        return loss, float(acc)
 
     def backward(self, X: object, y: object) -> Gradients:
-        """Loss and gradients of the mean loss J with respect to every W[l], b[l] (copies)."""
+        """Loss and gradients of the mean loss J with respect to every W[l], b[l] (copies).
+
+        It never touches the buffers of a training run, so a ``train`` callback may call it.
+        """
+        self._sync()
         Xc = self.check_X(X)
         yc = self.check_y(y, Xc.shape[0])
+        if self._pub is None:
+            self._pub = ([np.empty_like(w) for w in self.weights], [np.empty_like(b) for b in self.biases])
+        gW, gb = self._pub
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss, _ = self._step_grads(Xc, yc)
-        _, dZ, _ = self._bufs(Xc.shape[0])
-        return Gradients(loss, [g.copy() for g in self._grad_W], [g.copy() for g in self._grad_b],
-                         [d.copy() for d in dZ])
-
-    def _step_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """Forward and backward on a checked batch; gradients land in ``_grad_W``/``_grad_b``.
-
-        Returns the mean loss and the accuracy of the batch (before any update).
-        """
-        A, dZ, tmp = self._bufs(X.shape[0])
-        self._forward(X)
-        loss, p = self._loss_and_delta(A[-1], y, dZ[-1], tmp[-1])
-        acc = _accuracy(p, y, self.output)
-        for l in range(self.L - 1, -1, -1):
-            a_prev = A[l - 1] if l > 0 else X
-            np.matmul(dZ[l].T, a_prev, out=self._grad_W[l])
-            np.sum(dZ[l], axis=0, out=self._grad_b[l])
-            if l > 0:
-                np.matmul(dZ[l], self.weights[l], out=dZ[l - 1])
-                _times_derivative(self.activations[l - 1], A[l - 1], dZ[l - 1], tmp[l - 1])
-        return loss, acc
+            loss, _ = self._grads(Xc, self._targets(yc), 1.0 / Xc.shape[0], False, gW, gb)
+        dZ = self._bufs(Xc.shape[0]).dZ
+        return Gradients(loss, [g.copy() for g in gW], [g.copy() for g in gb], [d.copy() for d in dZ])
 
 
 def _accuracy(p: np.ndarray, y: np.ndarray, output: str) -> float:

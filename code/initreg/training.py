@@ -9,10 +9,17 @@ with the penalty P of {ref}`chap-update-rules` (or its proximal step). A step wh
 or weights stop being finite ends training: the history says ``diverged at step k`` and
 the network is put back to its last finite state, so nothing downstream sees NaN.
 See {ref}`chap-intro`.
+
+Divergence costs almost nothing to watch: every step computes the loss of the weights it
+starts from anyway, so a non-finite loss is noticed at once; the weights themselves are
+checked (one sum over the flat parameter store) and copied into a preallocated backup
+only at records. With ``record_every=k`` a step costs its forward, backward and one
+subtraction, and nothing else.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -94,19 +101,33 @@ def train(
         Rows per step; ``None`` (or ``len(X)``) is full-batch gradient descent.
         Minibatches need ``rng``, which shuffles the rows every epoch.
     penalty, lam
-        A :class:`initreg.Penalty`, or a name from ``PENALTIES`` with strength ``lam``.
+        A :class:`initreg.Penalty`, or a name from ``PENALTIES`` with strength ``lam`` (λ ≥ 0).
+        ``lam > 0`` with ``penalty=None`` is refused (a forgotten penalty); pass
+        ``penalty="none"`` to train a sweep's unpenalized run with the same arguments.
     update
         ``"gradient"`` adds the penalty's (sub)gradient to the data gradient (the source
         article's rules); ``"proximal"`` takes the data step, then the penalty's proximal map.
     X_test, y_test
         Optional held-out data, evaluated at every record.
     record_every
-        Record the metrics every this many epochs (and always at the last one).
+        Record the metrics every this many epochs (and always at the last one). A record
+        evaluates the loss (free in full batch: the next step's forward measures it), checks
+        the weights and backs them up; recording less often makes long runs cheaper.
     callback
         ``callback(epoch, net)`` after every record, e.g. to keep snapshots of the weights.
+        It may read the network, call ``net.forward/evaluate/backward`` on any data, or
+        change the weights in place; the run goes on from the weights it leaves.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a bad argument (the message names it), a network whose weights are read-only,
+        or a loss that is not finite before the first step.
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be an initreg.Network; got {type(net).__name__}")
+    net._sync()
+    net._writable()
     Xc = net.check_X(X)
     yc = net.check_y(y, Xc.shape[0])
     epochs = v.nonneg_int(epochs, "epochs")
@@ -126,10 +147,15 @@ def train(
         if lam:
             raise ValueError("pass lam inside the Penalty, not beside it")
         pen = penalty
-    elif penalty is None:
-        pen = Penalty("none", 0.0)
     else:
-        pen = Penalty(v.choice(penalty, "penalty", PENALTIES), lam)
+        lam = v.nonneg(lam, "lam")
+        if penalty is None:
+            if lam != 0.0:  # a forgotten penalty would silently train without one
+                raise ValueError(f"lam = {lam:g} needs a penalty: pass penalty='l1' or 'l2' "
+                                 "(or penalty='none' to train without one)")
+            pen = Penalty("none", 0.0)
+        else:
+            pen = Penalty(v.choice(penalty, "penalty", PENALTIES), lam)
     v.choice(update, "update", UPDATES)
     record_every = v.positive_int(record_every, "record_every")
     has_test = X_test is not None or y_test is not None
@@ -137,25 +163,35 @@ def train(
         if X_test is None or y_test is None:
             raise ValueError("X_test and y_test must be given together")
         Xt = net.check_X(X_test, "X_test")
-        yt = net.check_y(y_test, Xt.shape[0], "y_test")
+        tt = net._targets(net.check_y(y_test, Xt.shape[0], "y_test"))
     if callback is not None and not callable(callback):
         raise TypeError("callback must be a function callback(epoch, net)")
 
     hist = History()
     proximal = update == "proximal"
+    penalized = pen.active
+    # A step is dW += dP/dW (gradient updates with a penalty), then two passes over the
+    # flat parameter store: × α, and subtract.
+    grad_penalty = penalized and not proximal
     full = batch == m
-    # the last finite state, restored if a step diverges; kept once per record
-    backup = net.get_params()
+    targets = net._targets(yc)
+    # The last recorded (finite) state, restored if a step diverges. It is refreshed in
+    # place at every record: one copy of the flat store, no allocation per step.
+    backup = net._flat.copy()
+    moved = [False]  # set when a callback changed the weights in place of a record
 
     def record(epoch: int, step: int, loss: float | None = None, acc: float | None = None) -> bool:
+        nonlocal backup
         if loss is None:
-            loss, acc = net.evaluate(Xc, yc)
-        if not np.isfinite(loss) or not net.params_finite():
+            loss, acc = net._evaluate(Xc, targets)
+        if not math.isfinite(loss) or not net._finite():
             return False
-        pen_value = pen.value(net.weights) if pen.active else 0.0
+        pen_value = pen.value(net.weights) if penalized else 0.0
+        if not math.isfinite(pen_value):
+            return False
         if has_test:
-            tl, ta = net.evaluate(Xt, yt)
-            if not np.isfinite(tl):
+            tl, ta = net._evaluate(Xt, tt)
+            if not math.isfinite(tl):
                 return False
             hist.test_loss.append(tl)
             hist.test_accuracy.append(ta)
@@ -164,47 +200,76 @@ def train(
         hist.loss.append(loss)
         hist.objective.append(loss + pen_value)
         hist.accuracy.append(acc)
+        np.copyto(backup, net._flat)
         if callback is not None:
+            gflat = net._gflat
             callback(epoch, net)
+            net._sync()  # the callback may have put new arrays in place of the weights
+            net._writable()
+            if net._gflat is not gflat:  # re-packed: carry the pending gradient over
+                np.copyto(net._gflat, gflat)
+            if not np.array_equal(net._flat, backup):  # it changed the weights: the run goes on from them
+                if not net._finite():
+                    raise ValueError(f"callback left non-finite weights at epoch {epoch}")
+                moved[0] = True
+                np.copyto(backup, net._flat)
         return True
+
+    def gradient(xb: np.ndarray, tb: object, want_acc: bool) -> tuple[float, float | None]:
+        return net._grads(xb, tb, 1.0 / xb.shape[0], want_acc, net._grad_W, net._grad_b)
+
+    def update() -> None:
+        flat, gflat = net._flat, net._gflat
+        if grad_penalty:
+            for w, gw in zip(net.weights, net._grad_W):
+                pen.add_grad(w, gw)
+        gflat *= lr
+        np.subtract(flat, gflat, out=flat)
+        if penalized and proximal:
+            for w in net.weights:
+                pen.prox(w, lr)
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         if not record(0, 0):
             raise ValueError("the network's loss on X is not finite before training: check the init scale")
         step = 0
         pending: tuple[int, int] | None = None  # a full-batch record whose loss comes from the next forward
+        if not full:
+            batches = {n: net._batch_targets(targets, n, Xc.shape[1]) for n in {batch, m % batch} if n}
         for epoch in range(1, epochs + 1):
             if full:
-                order = None
-            else:
-                order = rng.permutation(m)
-            for start in range(0, m, batch):
-                if order is None:
-                    xb, yb = Xc, yc
-                else:
-                    idx = order[start:start + batch]
-                    xb, yb = Xc[idx], yc[idx]
-                loss, acc = net._step_grads(xb, yb)
-                if not np.isfinite(loss):  # the weights after `step` updates overflowed
+                loss, acc = gradient(Xc, targets, pending is not None)
+                if not math.isfinite(loss):  # the weights after `step` updates overflowed
                     hist.diverged_at = step
                     break
                 if pending is not None:
-                    # full batch: this forward measured the weights after the previous step
+                    # this forward measured the weights after the previous step: record them
+                    # before this step's update
                     if not record(*pending, loss=loss, acc=acc):
                         hist.diverged_at = step
                         break
-                    backup = net.get_params()
                     pending = None
+                    if moved[0]:  # the gradient must be that of the weights the callback left
+                        moved[0] = False
+                        loss, _ = gradient(Xc, targets, False)
+                        if not math.isfinite(loss):
+                            hist.diverged_at = step
+                            break
+                update()
                 step += 1
-                for w, b, gw, gb in zip(net.weights, net.biases, net._grad_W, net._grad_b):
-                    if not proximal:
-                        pen.add_grad(w, gw)
-                    gw *= lr
-                    w -= gw
-                    gb *= lr
-                    b -= gb
-                    if proximal:
-                        pen.prox(w, lr)
+            else:
+                order = rng.permutation(m)
+                for start in range(0, m, batch):
+                    rows = order[start:start + batch]
+                    xb, tb = batches[rows.shape[0]]
+                    np.take(Xc, rows, axis=0, out=xb)
+                    net._fill_targets(tb, targets, rows)
+                    loss, _ = gradient(xb, tb, False)
+                    if not math.isfinite(loss):
+                        hist.diverged_at = step
+                        break
+                    update()
+                    step += 1
             if hist.diverged_at is not None:
                 break
             if epoch % record_every == 0 or epoch == epochs:
@@ -213,10 +278,8 @@ def train(
                 elif not record(epoch, step):
                     hist.diverged_at = step
                     break
-                else:
-                    backup = net.get_params()
         if hist.diverged_at is not None:
-            net.set_params(backup)  # back to the state of the last record
+            np.copyto(net._flat, backup)  # back to the state of the last record
             hist.steps_taken = hist.diverged_at - 1
         else:
             hist.steps_taken = step
