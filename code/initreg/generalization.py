@@ -15,7 +15,7 @@ import numpy as np
 
 from . import _validate as v
 from .datasets import DataSplit
-from .network import Network
+from .network import ACTIVATIONS, Network
 from .training import History, train
 
 __all__ = ["CapacityCurve", "capacity_curve", "training_curve"]
@@ -43,6 +43,12 @@ def _check_split(data: object) -> DataSplit:
     return data
 
 
+def _check_training(epochs: object, lr: object, activation: object) -> tuple[int, float, str]:
+    """Check the training arguments up front, so a bad one is named before any network trains."""
+    return (v.positive_int(epochs, "epochs"), v.positive(lr, "lr"),
+            v.choice(activation, "activation", ACTIVATIONS))
+
+
 def capacity_curve(data: DataSplit, widths: Sequence[int], *, epochs: int, lr: float,
                    seed: int, activation: str = "tanh") -> CapacityCurve:
     """Train ``[n0, width, classes]`` networks (Xavier init, full batch) for each width.
@@ -54,6 +60,7 @@ def capacity_curve(data: DataSplit, widths: Sequence[int], *, epochs: int, lr: f
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
         raise ValueError("widths must be a non-empty sequence of positive integers")
     ws = [v.positive_int(w, "widths[i]") for w in widths]
+    epochs, lr, activation = _check_training(epochs, lr, activation)
     v.nonneg_int(seed, "seed")
     rows = []
     for w in ws:
@@ -73,7 +80,9 @@ def training_curve(data: DataSplit, width: int, *, epochs: int, lr: float, seed:
     """Train one ``[n0, width, classes]`` network and record train and test loss over time."""
     data = _check_split(data)
     width = v.positive_int(width, "width")
+    epochs, lr, activation = _check_training(epochs, lr, activation)
     v.nonneg_int(seed, "seed")
+    record_every = v.positive_int(record_every, "record_every")
     net = Network([data.n_features, width, data.n_classes], activation, init="xavier",
                   rng=np.random.default_rng(seed))
     return train(net, data.X_train, data.y_train, epochs=epochs, lr=lr, X_test=data.X_test,

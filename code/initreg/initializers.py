@@ -141,7 +141,7 @@ def initializer(scheme: str, *, scale: float | None = None, gain: float = 1.0) -
     """
     v.choice(scheme, "scheme", INIT_SCHEMES)
     _check_scale(scheme, scale)
-    gain = v.real(gain, "gain")
+    gain = v.nonneg(gain, "gain")
 
     def init(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
         w = init_weights(n_in, n_out, scheme, rng=rng, scale=scale)

@@ -131,7 +131,7 @@ def lasso_two_feature_zero(k: int = 2) -> sp.Expr:
     ``w_j = (c_j − λs_j)/G_jj``, and vanishes at ``λ = |c_j|``, which is
     ``λ_max = ‖c‖∞`` when j is the coordinate that entered first.
     """
-    if k not in (1, 2):
+    if isinstance(k, bool) or k not in (1, 2):
         raise ValueError(f"k must be 1 or 2 (the coordinate); got {k!r}")
     g11, g12, g22, c1, c2, s1, s2, lam = sp.symbols("G11 G12 G22 c1 c2 s1 s2 lambda", real=True)
     G = sp.Matrix([[g11, g12], [g12, g22]])
