@@ -434,13 +434,7 @@ class Network:
             np.dot(a, w.T, out=z)
             np.add(z, b, out=z)
             if l < last:
-                kind = acts[l]
-                if kind == "tanh":
-                    np.tanh(z, out=z)
-                elif kind == "relu":
-                    np.maximum(z, 0.0, out=z)
-                elif kind == "sigmoid":
-                    _sigmoid(z, z)
+                _activate(acts[l], z)
             a = z
         return A
 
