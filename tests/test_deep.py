@@ -1,7 +1,12 @@
 """The paper reproductions of chapter 3, at reduced sizes, and their bad inputs."""
 
+import io
+
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
 
 import initreg
 
@@ -66,6 +71,58 @@ def test_playground_stats_and_figure():
     narrow = initreg.deep_init_playground(width=32)
     fig = narrow.figure(activation="linear", scheme="he_normal", scale=4.0, depth=30)
     assert len(fig.axes) == 3
+
+
+def _png(fig, dpi):
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return np.asarray(Image.open(buf))
+
+
+def test_playground_live_frames_are_plain_drawings():
+    """The kept figure blits its unchanging part and stamps its legends: any sequence of
+    frames, off the grid included, gives the pixels of a plain drawing, at any dpi."""
+    ex = initreg.deep_init_playground(width=32)
+    assert ex.retained
+    cv = ex.canvas()
+    for vals in (dict(activation="relu", scheme="he_normal", scale=2.0, depth=20),
+                 dict(activation="tanh", scheme="standard", scale=1.7, depth=3),  # fewer layers, fewer keys
+                 dict(activation="linear", scheme="xavier", scale=0.4, depth=1),
+                 dict(activation="sigmoid", scheme="xavier", scale=1.0, depth=30)):
+        cv.show(**vals)
+        plain = Figure(figsize=ex.figsize, dpi=ex.dpi)  # no Agg canvas: nothing is baked
+        ex.draw_into(plain, **vals)
+        fresh = ex.canvas()
+        fresh.show(**vals)
+        assert np.array_equal(cv.pixels(), fresh.pixels())
+        for dpi in (ex.dpi, 100):  # at another dpi the baked artists are drawn as usual
+            assert np.array_equal(_png(cv.fig, dpi), _png(plain, dpi))
+        cv.show(**vals)  # back at its own size, blitting again
+        assert np.array_equal(cv.pixels(), fresh.pixels())
+
+
+@pytest.mark.parametrize("frameon", [False, True])
+@pytest.mark.parametrize("loc", ["best", "lower right", "center"])
+def test_stamped_legend_looks_like_a_legend(loc, frameon):
+    from initreg.deep import _StampedLegend
+
+    images = []
+    for stamped in (False, True):
+        fig = Figure(figsize=(3, 2), dpi=72)
+        FigureCanvasAgg(fig)
+        ax = fig.subplots()
+        x = np.linspace(0, 1, 30)
+        lines = [ax.plot(x, x**k, label=f"x^{k}")[0] for k in (1, 2, 3)]
+        if stamped:
+            keys = _StampedLegend(ax, loc=loc, fontsize=7, frameon=frameon)
+            ax.add_artist(keys)
+            keys.set_entries("powers", lines, [line.get_label() for line in lines])
+        else:
+            ax.legend(loc=loc, fontsize=7, frameon=frameon)
+        fig.canvas.draw()
+        images.append(np.asarray(fig.canvas.buffer_rgba()).astype(int))
+    # the same place; the same pixels up to rounding where the frame's alpha is composited
+    assert np.abs(images[0] - images[1]).max() <= 1
 
 
 @pytest.mark.parametrize("call,exc,match", [

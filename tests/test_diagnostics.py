@@ -167,3 +167,37 @@ def test_plots_draw():
 def test_bad_inputs(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_variance_explorer_cuts_shallow_runs_from_one_deep_run():
+    """The figure samples one 40-layer network per (activation, k) and shows its first L layers:
+    exactly the run of depth L, whose input and weights come first from the same generator."""
+    from initreg.diagnostics import _propagation
+
+    for activation, k, depth in [("tanh", 1.25, 10), ("relu", 0.8, 7), ("linear", 2.0, 40)]:
+        cut = _propagation(activation, k, depth)
+        direct = initreg.signal_propagation(k, depth, activation, width=200, m=200,
+                                            rng=np.random.default_rng(12345))
+        assert cut.depth == depth and cut.activation == activation and cut.k == k
+        for name in ("var_z", "var_a", "mean_square_a"):
+            np.testing.assert_array_equal(getattr(cut, name), getattr(direct, name))
+        assert len(cut.samples) == depth + 1
+        for s, t in zip(cut.samples, direct.samples):
+            np.testing.assert_array_equal(s, t)
+
+
+def test_variance_explorer_is_set_up_once_and_draws_live_values():
+    ex = initreg.variance_propagation_explorer()
+    assert ex.retained
+    cv = ex.canvas()
+    cv.show(activation="relu", k=1.7, depth=2)  # a live value: two distinct layers, 1 and 2
+    assert [s.get_visible() for s in cv.state["stairs"]] == [True, True, False]
+    assert [t.get_text() for t in cv.state["hist_texts"][:2]] == ["a[1]", "a[2]"]
+    assert cv.state["ax"].get_ylabel() == "E[a[l]²]" and cv.state["he"].get_visible()
+    assert cv.state["ax"].get_title() == "relu, n·Var(w) = 1.7, depth 2"
+    cv.show(activation="linear", k=0.5, depth=40)
+    assert all(s.get_visible() for s in cv.state["stairs"])
+    assert [t.get_text() for t in cv.state["hist_texts"]] == ["a[1]", "a[20]", "a[40]"]
+    assert cv.state["ax"].get_ylabel() == "Var(a[l])" and not cv.state["he"].get_visible()
+    assert [p.get_visible() for p in cv.state["shown_legend"].values()] == [False, True]
+

@@ -123,6 +123,46 @@ def test_custom_least_squares_landscape():
 def test_explorer_is_registered_and_light():
     ex = FIGURES["landscape_explorer"]()
     assert ex.n_frames <= 120
+    assert ex.retained
+
+
+def test_explorer_contours_are_those_of_ax_contour():
+    """The live figure's kept contour collection shows exactly the lines ``ax.contour`` draws."""
+    from initreg.landscapes import _contour_paths, _levels
+    from initreg.plotting import new_figure
+
+    for name, pen in (("least_squares", "l1"), ("himmelblau", "l2")):
+        land = initreg.landscape(name)
+        lam = 0.3 * land.lam0
+        zmin = initreg.penalized_minimum(name, pen, lam).objective
+        g1, g2, z = initreg.penalized_grid(name, pen, lam)
+        _, axes = new_figure()
+        cs = axes[0, 0].contour(g1[::2, ::2], g2[::2, ::2], z[::2, ::2], levels=_levels(z, zmin, 10))
+        ours = _contour_paths(name, pen, lam, zmin, 10, 2)
+        assert len(ours) == len(cs.get_paths()) == 10
+        for p, q in zip(ours, cs.get_paths()):
+            np.testing.assert_array_equal(p.vertices, q.vertices)
+            np.testing.assert_array_equal(p.codes, q.codes)
+
+
+def test_explorer_frame_is_drawn_from_its_values_alone():
+    """A frame drawn after others equals the same frame in a new figure (the penalties' colours,
+    the function's box and ticks, the autoscaled coordinates, the titles)."""
+    ex = FIGURES["landscape_explorer"]()
+    cv = ex.canvas()
+    frames = [dict(name="himmelblau", penalty="l1", rel_lam=1.0),
+              dict(name="matyas", penalty="l2", rel_lam=0.1),  # every coordinate 0: a symmetric w axis
+              dict(name="least_squares", penalty="l2", rel_lam=0.1)]
+    for vals in frames:
+        cv.show(**vals)
+        fresh = ex.canvas()
+        fresh.show(**vals)
+        assert np.array_equal(cv.pixels(), fresh.pixels()), vals
+    ax, bx = cv.state["ax"], cv.state["bx"]
+    mn = initreg.penalized_minimum("least_squares", "l2", 0.1 * initreg.landscape("least_squares").lam0)
+    assert bx.get_title() == f"λ = {mn.lam:.3g}: minimizer w = ({mn.w[0]:.3g}, {mn.w[1]:.3g})"
+    assert ax.get_title() == "least squares: f + L2"
+    assert ax.get_xlim() == initreg.landscape("least_squares").domain[0]
 
 
 @pytest.mark.parametrize("name", initreg.LANDSCAPES)

@@ -402,6 +402,38 @@ def test_toy_init_figure_is_registered_and_light():
     assert ex.png(dataset="gaussians", init="too small", step=42)[:4] == b"\x89PNG"
 
 
+def test_toy_init_figure_updates_its_artists():
+    from initreg.playground import _BOUNDARY_PIXELS, _toy_boundary
+
+    ex = FIGURES["toy_init_figure"]()
+    assert ex.retained
+    cv = ex.canvas()
+    cv.show(dataset="gaussians", init="zero", step=0)
+    st = cv.state
+    # zero weights: P(y = 1) = 1/2 everywhere, in contourf's band (0.4, 0.5], and no 0.5 contour
+    bands, lines = _toy_boundary("gaussians", "zero", 0)
+    assert bands.shape == (_BOUNDARY_PIXELS, _BOUNDARY_PIXELS) and np.all(bands == 4) and lines == ()
+    np.testing.assert_allclose(st["image"].get_array(), 0.45)
+    assert not st["now"].get_visible() and len(st["boundary"].get_segments()) == 0
+    assert st["ax_b"].get_title() == "gaussians, zero, step 0: 50% correct"
+    cv.show(dataset="gaussians", init="appropriate", step=300)
+    run = initreg.playground_run("gaussians", "appropriate")
+    net = run.network(300)
+    bands, lines = _toy_boundary("gaussians", "appropriate", 300)
+    assert lines and len(st["boundary"].get_segments()) == len(lines)
+    # each pixel's band holds the network's probability at the pixel's centre
+    g = (np.arange(_BOUNDARY_PIXELS) + 0.5) * (2.0 / _BOUNDARY_PIXELS) - 1.0
+    for i, j in [(0, 0), (57, 140), (199, 3), (120, 120)]:
+        p = float(np.ravel(net.predict_proba(np.array([[g[j], g[i]]])))[0])
+        assert bands[i, j] * 0.1 < p <= bands[i, j] * 0.1 + 0.1 or (bands[i, j] == 0 and p == 0.0)
+    curves = st["curves"]
+    assert curves["appropriate"].get_linewidth() == 2.2 and curves["zero"].get_linewidth() == 1.0
+    large = initreg.playground_run("gaussians", "too large")
+    assert len(curves["too large"].get_xdata()) == min(300, large.last_step) + 1
+    assert st["now"].get_visible() and list(st["now"].get_xdata()) == [300, 300]
+    assert sum(len(p.get_offsets()) for p in st["points"]) == len(run.y)
+
+
 def test_toy_seed_sweep():
     sweep = initreg.toy_seed_sweep("gaussians", seeds=[3, 4], roles=["zero", "appropriate"], steps=60, n=80)
     assert sweep.final_cost.shape == (2, 2) and sweep.seeds == (3, 4)

@@ -175,6 +175,46 @@ def test_update_rule_explorer_is_registered_and_light():
     assert "update_rule_explorer" in FIGURES
     ex = FIGURES["update_rule_explorer"]()
     assert ex.n_frames <= 120
+    assert ex.retained  # setup once, update per frame
+
+
+def test_update_rule_explorer_frame_shows_its_values():
+    from matplotlib.colors import to_hex
+
+    from initreg.plotting import PENALTY_COLORS
+
+    ex = FIGURES["update_rule_explorer"]()
+    cv = ex.canvas()
+    s = cv.state
+    for rule, alpha_lam, steps in [("l1_proximal", 0.04, 40), ("l2", 0.08, 0), ("l1", 0.01, 60)]:
+        cv.show(rule=rule, alpha_lam=alpha_lam, steps=steps)
+        data = ex.compute(rule=rule, alpha_lam=alpha_lam, steps=steps)
+        color = PENALTY_COLORS["l2" if rule == "l2" else "l1"]
+        assert s["ax"].get_title().endswith(f"αλ = {alpha_lam:g}")
+        assert s["bx"].get_title().startswith(f"3000 weights at t = {steps}: ")
+        assert f"{data['inside']:.0%} in ±αλ" in s["bx"].get_title()
+        for i, line in enumerate(s["lines"]):
+            np.testing.assert_array_equal(line.get_ydata(), data["fan"][:, i])
+            assert to_hex(line.get_color()) == to_hex(color)
+            assert line.get_linestyle() == ("--" if rule == "l1_proximal" else "-")
+        assert list(s["mark"].get_xdata()) == [steps, steps]
+        counts, edges = np.histogram(data["pop"], np.linspace(-0.6, 0.6, 121))
+        np.testing.assert_array_equal(s["hist"].get_data().values, counts)
+        assert to_hex(s["hist"].get_facecolor()) == to_hex(s["leg_patch"].get_facecolor()) == to_hex(color)
+        assert s["leg_text"].get_text() == f"$w_{{{steps}}}$"
+        assert s["band"].get_y() == pytest.approx(-alpha_lam) and s["band"].get_height() == pytest.approx(2 * alpha_lam)
+        assert s["bx_band"].get_x() == pytest.approx(-alpha_lam)
+    # the legend is drawn as plain artists: no Legend left to lay out at every frame
+    assert s["bx"].get_legend() is None
+    assert [t.get_text() for t in s["bx"].texts] == ["$w_0$", "$w_{60}$"]
+
+
+def test_plot_penalty_dynamics_draws_one_panel_per_rule():
+    fig = initreg.plot_penalty_dynamics(0.1, 0.2, [-0.5, 0.2, 0.5], 30)
+    axes = fig.axes
+    assert len(axes) == 3
+    for ax in axes:
+        assert len([ln for ln in ax.get_lines() if len(ln.get_xdata()) == 31]) == 3
 
 
 # ------------------------------------------------------------------ exact minimizers

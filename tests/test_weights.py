@@ -8,7 +8,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import initreg
-from initreg.explorable import FIGURES
+from initreg.explorable import FIGURES, Choice, Explorable
 
 
 # ------------------------------------------------------------------ fixtures
@@ -323,3 +323,33 @@ def test_explorer_is_registered():
     ex = FIGURES["trained_weights_explorer"]()
     assert ex.n_frames == 3 * len(initreg.EXPLORER_LAMBDAS)
     assert set(initreg.AI_NOTES_LAMBDAS) <= set(initreg.EXPLORER_LAMBDAS)
+
+
+def small_explorer(small_runs):
+    """The live figure's setup and update, on the small runs (no digits training)."""
+    from initreg import weights
+
+    def compute(penalty, lam):
+        base = small_runs["none"]
+        return {"base": base, "run": base if penalty == "none" else small_runs[penalty]}
+
+    return Explorable(weights._explorer_update, [Choice("penalty", ["none", "l1", "l2"]), Choice("lam", [0.01])],
+                      setup=weights._explorer_setup, compute=compute, caption="small", alt="small",
+                      figsize=(8.0, 3.6))
+
+
+def test_explorer_is_drawn_by_setup_and_update(small_runs):
+    assert FIGURES["trained_weights_explorer"]().retained
+    ex = small_explorer(small_runs)
+    assert ex.check() == 3  # every frame, and frames drawn in sequence equal fresh ones
+    cv = ex.canvas()
+    legend = cv.state["legend"]
+    cv.show(penalty="l1")
+    texts = [t.get_text() for t in legend.get_texts()]
+    assert texts[0].startswith("no penalty: train ") and texts[1].startswith("L1, λ = 0.01: train ")
+    assert legend.legend_handles[1].get_visible() and cv.state["w_run"].get_visible()
+    cv.show(penalty="none")  # one row: the run's row is emptied, its artists hidden
+    assert [t.get_text() for t in legend.get_texts()][1] == ""
+    assert not legend.legend_handles[1].get_visible() and not cv.state["band"].get_visible()
+    assert not cv.state["w_run"].get_visible() and not cv.state["abs_run"].get_visible()
+

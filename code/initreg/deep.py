@@ -10,6 +10,12 @@
   and He (2/n) weights: the signal at the top and whether the network trains.
 * :func:`deep_init_playground`: an interactive figure of every layer's activations and
   gradients at initialization for a chosen depth, activation, scheme and scale.
+
+The two interactive figures are drawn as ``setup`` + ``update`` (see
+:class:`initreg.Explorable`). Their setups also render what never changes (ticks, labels,
+titles) once and copy those pixels behind each frame (:func:`_bake_background`), and draw
+the legends from pixels saved once per content (:class:`_StampedLegend`): a frame then
+draws only the data, the changing texts and axes, at the same pixels as a plain drawing.
 """
 
 from __future__ import annotations
@@ -18,14 +24,24 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
 
 import matplotlib
 import numpy as np
+from matplotlib import ticker
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 
 from . import _validate as v
 from .datasets import DataSplit, load_digits
-from .diagnostics import (LayerStats, TrainingStats, _fixed_layout, _log_axis, _single_threaded, _Table,
+from .diagnostics import (LayerStats, TrainingStats, _decade_label, _decade_ticks, _single_threaded, _Table,
                           layer_stats, plot_layer_histograms, track_layer_stats)
 from .explorable import Choice, Explorable, Slider, register_figure
 from .initializers import INIT_SCHEMES, Initializer, initializer
@@ -47,6 +63,184 @@ __all__ = [
     "deep_playground_stats",
     "deep_init_playground",
 ]
+
+
+def _log_y(ax: Axes, lo: float, hi: float) -> None:
+    """Make the y axis logarithmic (once, in a setup): plain decade labels, no minor ticks
+    (then :func:`_decade_ticks` per frame)."""
+    ax.set_yscale("log")
+    ax.yaxis.set_minor_locator(ticker.NullLocator())
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(_decade_label))
+    _decade_ticks(ax, lo, hi)
+
+
+def _pin_labels(fig: Figure) -> None:
+    """Lay ``fig`` out once and pin every axis label and axes title where matplotlib put it.
+
+    Otherwise every draw measures the tick labels of each axis again to move its label and
+    the title clear of them. For a figure whose tick labels keep their size from frame to
+    frame (fixed margins, fixed ticks) the positions never change, so a setup pins them.
+    """
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.label.get_text():
+                where = axis.label.get_transform().transform(axis.label.get_position())
+                axis.set_label_coords(*ax.transAxes.inverted().transform(where))
+        ax.set_title(ax.title.get_text(), y=ax.title.get_position()[1], fontsize=ax.title.get_fontsize())
+
+
+class _Backdrop(Artist):
+    """The unchanging part of a figure, rendered once and copied behind each frame (blitting).
+
+    ``baked`` are the artists the saved pixels show. At an Agg draw of the size they were
+    rendered at, these artists are hidden and the pixels are copied in first (a memory copy);
+    at any other size or with another renderer (a ``savefig`` with another dpi, a PDF), the
+    copy is skipped and the artists are drawn as usual.
+    """
+
+    def __init__(self, region: Any, baked: list[Artist], size: tuple[float, float, float]) -> None:
+        super().__init__()
+        self.set_zorder(-1)  # before the axes
+        self.region = region
+        self.baked = baked
+        self.size = size
+
+    def draw(self, renderer: Any) -> None:
+        fits = isinstance(renderer, RendererAgg) and (renderer.width, renderer.height, renderer.dpi) == self.size
+        for a in self.baked:
+            if a.get_visible() == fits:
+                a.set_visible(not fits)
+        if fits:
+            renderer.restore_region(self.region)
+        self.stale = False
+
+
+def _bake_background(fig: Figure, live: list[Artist]) -> None:
+    """Render everything of ``fig`` but ``live`` (and the axes' spines) once, as a :class:`_Backdrop`.
+
+    Text (tick labels, axis labels, titles) is most of the cost of a matplotlib frame; a
+    setup calls this last (after :func:`_pin_labels`), so that a frame then draws the saved
+    pixels and the ``live`` artists, the ones the update changes (data, changing texts, axes
+    with changing ticks). The label of a live axis does not change: it is baked too, as a
+    copy. The baked axes keep their limits (autoscaling is turned off for them). Needs an Agg
+    canvas, as :class:`~initreg.Explorable` and Jupyter's inline backend give; otherwise
+    does nothing.
+    """
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        return
+    for axis in [a for a in live if isinstance(a, Axis) and a.label.get_text()]:
+        label = axis.label
+        copy = Text(text=label.get_text())
+        copy.update_from(label)  # font, colour, alignment, rotation, position's transform
+        copy.set_rotation_mode(label.get_rotation_mode())
+        copy.set_position(label.get_position())
+        fig.add_artist(copy)
+        axis.set_label_text("")
+    live_set = set(live) | {s for ax in fig.axes for s in ax.spines.values()}
+    baked = [c for ax in fig.axes for c in ax.get_children() if c not in live_set and c.get_visible()]
+    baked += [t for t in [*fig.texts, *fig.artists] if t not in live_set and t.get_visible()]
+    for ax in fig.axes:
+        if ax.xaxis in baked:
+            ax.set_xlim(ax.get_xlim())
+        if ax.yaxis in baked:
+            ax.set_ylim(ax.get_ylim())
+    shown = [a for a in live_set if a.get_visible()]
+    for a in shown:
+        a.set_visible(False)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    region = fig.canvas.copy_from_bbox(fig.bbox)
+    for a in shown:
+        a.set_visible(True)
+    fig.add_artist(_Backdrop(region, baked, (renderer.width, renderer.height, renderer.dpi)))
+
+
+class _StampedLegend(Artist):
+    """A legend drawn from saved pixels, placed where ``loc`` (e.g. "best") would place it.
+
+    matplotlib lays a legend out again at every draw (a tree of boxes around its texts):
+    about a quarter of a playground frame. This artist keeps a real
+    :class:`~matplotlib.legend.Legend` for each content (``key``, with its handles and
+    labels), renders it once per position into a transparent buffer and then composites
+    those pixels. For "best" it scores the nine positions as matplotlib does (vertices and
+    crossings of the axes' lines and patches inside the box, ties to the lower code). With
+    a renderer other than Agg it draws the real legend.
+    """
+
+    def __init__(self, ax: Axes, *, loc: str | int = "best", **legend_kw: Any) -> None:
+        super().__init__()
+        self.set_zorder(Legend.zorder)
+        self.ax = ax
+        self.loc = loc
+        self.kw = legend_kw
+        self.key: Any = None
+        self.legend: Legend | None = None
+        self._legends: dict[Any, Legend] = {}
+        self._boxes: dict[Any, dict[int, Any]] = {}
+        self._stamps: dict[Any, tuple[np.ndarray, int, int]] = {}
+
+    def set_entries(self, key: Any, handles: Sequence[Artist], labels: Sequence[str]) -> None:
+        """Show the legend of ``handles`` (their current look) and ``labels``, known by ``key``."""
+        if key not in self._legends:
+            self._legends[key] = Legend(self.ax, list(handles), list(labels), **self.kw)
+        self.key, self.legend = key, self._legends[key]
+        self.stale = True
+
+    def _candidates(self, renderer: RendererAgg) -> dict[int, Any]:
+        k = (self.key, renderer.width, renderer.height, renderer.dpi)
+        if k not in self._boxes:
+            codes = range(1, len(Legend.codes)) if self.loc == "best" else [Legend.codes.get(self.loc, self.loc)]
+            boxes = {}
+            for code in codes:
+                self.legend.set_loc(code)
+                boxes[code] = self.legend.get_window_extent(renderer)
+            self._boxes[k] = boxes
+        return self._boxes[k]
+
+    def _best(self, boxes: dict[int, Any]) -> int:
+        if len(boxes) == 1:
+            return next(iter(boxes))
+        lines, bboxes = [], []  # as Legend._auto_legend_data (these axes have no collections or texts)
+        for a in [*self.ax.lines, *self.ax.patches]:
+            if isinstance(a, Rectangle):
+                bboxes.append(a.get_bbox().transformed(a.get_data_transform()))
+            else:
+                lines.append(a.get_transform().transform_path(a.get_path()))
+        candidates = []
+        for code, box in boxes.items():
+            badness = (sum(box.count_contains(p.vertices) for p in lines) + box.count_overlaps(bboxes)
+                       + sum(p.intersects_bbox(box, filled=False) for p in lines))
+            candidates.append((badness, code))
+            if badness == 0:
+                break
+        return min(candidates)[1]
+
+    def draw(self, renderer: Any) -> None:
+        if not self.get_visible() or self.legend is None:
+            return
+        if not isinstance(renderer, RendererAgg):
+            self.legend.set_loc(self.loc)
+            self.legend.draw(renderer)
+            return
+        code = self._best(self._candidates(renderer))
+        k = (self.key, code, renderer.width, renderer.height, renderer.dpi)
+        if k not in self._stamps:
+            self.legend.set_loc(code)
+            scratch = RendererAgg(renderer.width, renderer.height, renderer.dpi)
+            self.legend.draw(scratch)
+            pixels = np.asarray(scratch.buffer_rgba())
+            rows, cols = np.nonzero(pixels[..., 3])
+            if rows.size == 0:
+                return
+            r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
+            # draw_image takes the rows bottom first
+            self._stamps[k] = (pixels[r0:r1, c0:c1][::-1].copy(), int(c0), pixels.shape[0] - int(r1))
+        stamp, x, y = self._stamps[k]
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, x, y, stamp)
+        gc.restore()
+        self.stale = False
 
 
 def _check_data(data: object) -> DataSplit:
@@ -218,22 +412,22 @@ def ai_notes_study(
     return _ai_notes_cached(hid, epochs, lr, batch_size, snaps, n_stats, seed)
 
 
-def _draw_ai_notes(fig: Figure, runs: dict[str, TrainingStats], init: str, epoch: int) -> None:
-    run = runs[init]
-    st = run.at(epoch)
-    n_layers = len(st.activations)
-    color = INIT_COLORS[AI_NOTES_INITS[init][1]]
-    gs = _fixed_layout(fig, left=0.09, right=0.985, wspace=0.16, bottom=0.16, top=0.84)
-    fig.text(0.09, 0.95, f"initialization: {init}", color=color, fontsize=9.5, va="center")
-    axes = fig.subplots(1, n_layers + 2, gridspec_kw={**gs, "width_ratios": [1] * n_layers + [0.12, 1.45]})
-    axes[-2].set_axis_off()
-    axes = np.r_[axes[:-2], axes[-1:]]
-    edges = np.linspace(-1.0, 1.0, 41)
-    for l, ax in enumerate(axes[:-1], start=1):
-        a = st.activations[l - 1]
-        counts, _ = np.histogram(np.clip(a, -1.0, 1.0), bins=edges)
-        ax.stairs(np.maximum(counts / a.size, 1e-4), edges, baseline=1e-4, color=color, fill=True, alpha=0.85)
-        _log_axis(ax, "y", 1e-3, 1.5)
+_AI_EDGES = np.linspace(-1.0, 1.0, 41)
+
+
+def _setup_ai_notes(fig: Figure, runs: dict[str, TrainingStats]) -> SimpleNamespace:
+    """The axes and artists of :func:`ai_notes_explorer`, built once; :func:`_update_ai_notes` fills them."""
+    n_layers = len(next(iter(runs.values())).stats[0].activations)
+    fig.set_layout_engine("none")  # fixed margins: the same geometry for every frame
+    gs = fig.add_gridspec(1, n_layers + 2, left=0.09, right=0.985, wspace=0.16, bottom=0.16, top=0.84,
+                          width_ratios=[1] * n_layers + [0.12, 1.45])
+    heading = fig.text(0.09, 0.95, "", fontsize=9.5, va="center")
+    bars = []
+    for l in range(1, n_layers + 1):
+        ax = fig.add_subplot(gs[0, l - 1])
+        bars.append(ax.stairs(np.full(len(_AI_EDGES) - 1, 1e-4), _AI_EDGES, baseline=1e-4, color="k", fill=True,
+                              alpha=0.85))
+        _log_y(ax, 1e-3, 1.5)
         ax.set_xticks([-1, 0, 1])
         ax.set_xlabel(f"a[{l}]")
         ax.set_title(f"layer {l}", fontsize=9)
@@ -241,17 +435,43 @@ def _draw_ai_notes(fig: Figure, runs: dict[str, TrainingStats], init: str, epoch
             ax.set_ylabel("fraction of values")
         else:
             ax.tick_params(labelleft=False)
-    ax = axes[-1]
+    ax = fig.add_subplot(gs[0, -1])
+    curves = {}
     for label, r in runs.items():
         c = INIT_COLORS[AI_NOTES_INITS[label][1]]
-        lw, alpha = (2.2, 1.0) if label == init else (1.0, 0.55)
-        ax.plot(r.history.epoch, r.history.test_accuracy, color=c, lw=lw, alpha=alpha, label=_SHORT[label])
-    acc = run.accuracy_at(epoch, test=True)
-    ax.plot([epoch], [acc], "o", color=color, ms=6)
-    ax.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1.02), title=f"epoch {epoch}: test accuracy {acc:.1%}")
-    ax.title.set_fontsize(8.5)
+        (curves[label],) = ax.plot(r.history.epoch, r.history.test_accuracy, color=c, label=_SHORT[label])
+    (marker,) = ax.plot([0], [0.5], "o", ms=6)
+    ax.set(xlabel="epoch", ylabel="test accuracy", ylim=(0, 1.02))
+    ax.autoscale_view()
+    ax.set_xlim(ax.get_xlim())  # the curves' range, whatever the marker shows
+    ax.set_title(" ", fontsize=8.5)
     ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize=6.5, loc="lower right")
+    keys = _StampedLegend(ax, frameon=False, fontsize=6.5, loc="lower right")
+    ax.add_artist(keys)
+    _pin_labels(fig)
+    _bake_background(fig, [heading, *bars, *curves.values(), marker, ax.title, keys])
+    return SimpleNamespace(heading=heading, bars=bars, curves=curves, keys=keys, marker=marker, acc_ax=ax)
+
+
+def _update_ai_notes(state: SimpleNamespace, runs: dict[str, TrainingStats], init: str, epoch: int) -> None:
+    run = runs[init]
+    st = run.at(epoch)
+    acc = run.accuracy_at(epoch, test=True)
+    color = INIT_COLORS[AI_NOTES_INITS[init][1]]
+    state.heading.set_text(f"initialization: {init}")
+    state.heading.set_color(color)
+    for bar, a in zip(state.bars, st.activations):
+        counts, _ = np.histogram(np.clip(a, -1.0, 1.0), bins=len(_AI_EDGES) - 1, range=(-1.0, 1.0))  # fast path
+        bar.set_data(np.maximum(counts / a.size, 1e-4))
+        bar.set_facecolor(color)
+    for label, line in state.curves.items():  # the chosen run in bold, in the plot and in its legend
+        lw, alpha = (2.2, 1.0) if label == init else (1.0, 0.55)
+        line.set_linewidth(lw)
+        line.set_alpha(alpha)
+    state.keys.set_entries(init, list(state.curves.values()), [_SHORT[label] for label in state.curves])
+    state.marker.set_data([epoch], [acc])
+    state.marker.set_color(color)
+    state.acc_ax.title.set_text(f"epoch {epoch}: test accuracy {acc:.1%}")
 
 
 def plot_ai_notes(runs: dict[str, TrainingStats], epoch: int) -> Figure:
@@ -273,7 +493,7 @@ def plot_ai_notes(runs: dict[str, TrainingStats], epoch: int) -> Figure:
             a = st.activations[l]
             counts, _ = np.histogram(np.clip(a, -1.0, 1.0), bins=edges)
             ax.stairs(np.maximum(counts / a.size, 1e-4), edges, baseline=1e-4, color=color, fill=True, alpha=0.85)
-            _log_axis(ax, "y", 1e-3, 1.5)
+            _log_y(ax, 1e-3, 1.5)
             ax.set_xticks([-1, 0, 1])
             if r == 0:
                 ax.set_title(f"layer {l + 1}", fontsize=9)
@@ -293,10 +513,14 @@ def ai_notes_explorer() -> Explorable:
     def compute(init: str, epoch: int) -> dict[str, TrainingStats]:
         return ai_notes_study()
 
+    def setup(fig: Figure) -> SimpleNamespace:
+        return _setup_ai_notes(fig, ai_notes_study())
+
     return Explorable(
-        _draw_ai_notes,
+        _update_ai_notes,
         [Choice("init", list(AI_NOTES_INITS), label="initialization", default="Xavier N(0, 1/n)"),
          Slider("epoch", 0, max(epochs), grid=list(epochs), integer=True, label="epoch")],
+        setup=setup,
         compute=compute,
         caption=("A [64, 100, 100, 100, 10] tanh network trained on the digits from four initializations: "
                  "the histogram of every hidden layer's activations at the chosen epoch, and the test "
@@ -471,51 +695,106 @@ def _finite(x: np.ndarray) -> np.ndarray:
     return x[np.isfinite(x)]
 
 
-def _draw_playground(fig: Figure, st: LayerStats, *, activation: str, scheme: str, scale: float, depth: int,
-                     width: int) -> None:
-    gs = _fixed_layout(fig, left=0.085, right=0.99, wspace=0.32, bottom=0.15, top=0.88)
-    ax, gx, sx = fig.subplots(1, 3, gridspec_kw={**gs, "width_ratios": [1, 1, 1.1]})
-    L = len(st.activations)
-    show = sorted({int(round(x)) for x in np.linspace(1, L, min(L, 5))})
-    cols = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, len(show)))
-    for panel, data, name in ((ax, st.activations, "a[l]"), (gx, st.gradients, "∂ℓ/∂z[l]")):
-        sds = [float(np.std(_finite(data[l - 1]))) if _finite(data[l - 1]).size else 0.0 for l in show]
-        top = max(sds)
-        hi = 4.0 * top if top > 0 and np.isfinite(top) else 1.0
-        lo = -hi
-        if panel is ax and activation == "tanh":
-            lo, hi = -1.0, 1.0
-        elif panel is ax and activation == "sigmoid":
-            lo, hi = 0.0, 1.0
-        elif panel is ax and activation == "relu":
-            lo = 0.0
-        edges = np.linspace(lo, hi, 41)
-        for c, l in zip(cols, show):
-            x = _finite(data[l - 1])
-            counts, _ = np.histogram(np.clip(x, lo, hi), bins=edges)
-            panel.stairs(counts / max(x.size, 1), edges, color=c, lw=1.3, label=f"layer {l}")
-        _log_axis(panel, "y", 1e-3, 1.5)
+#: The most layers whose histograms the playground shows.
+_PLAY_SHOWN = 5
+_HIDDEN = 1e-300  # a hidden histogram lies at this height, far below the axes
+
+
+def _setup_playground(fig: Figure) -> SimpleNamespace:
+    """The axes and artists of :func:`deep_init_playground`, built once; :func:`_update_playground` fills them."""
+    fig.set_layout_engine("none")  # fixed margins: the same geometry for every frame
+    gs = fig.add_gridspec(1, 3, left=0.085, right=0.99, wspace=0.32, bottom=0.15, top=0.88, width_ratios=[1, 1, 1.1])
+    ax, gx, sx = (fig.add_subplot(gs[0, i]) for i in range(3))
+    cols = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, _PLAY_SHOWN))
+    stairs = {}
+    for panel, name, title in ((ax, "a[l]", "activations"), (gx, "∂ℓ/∂z[l]", "back-propagated gradients")):
+        stairs[panel] = [panel.stairs(np.ones(40), np.linspace(0.0, 1.0, 41), color=c, lw=1.3, label=f"layer {k + 1}")
+                         for k, c in enumerate(cols)]
+        _log_y(panel, 1e-3, 1.5)
         panel.set_xlabel(name)
         panel.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
-        panel.set_title("activations" if panel is ax else "back-propagated gradients", fontsize=9)
+        panel.set_title(title, fontsize=9)
     ax.set_ylabel("fraction of values")
-    ax.legend(frameon=False, fontsize=7)
+    (a_line,) = sx.plot([], [], "o-", ms=3, color=COLORS["blue"], label="std a[l]")
+    (g_line,) = sx.plot([], [], "s--", ms=3, color=COLORS["vermillion"], label="std ∂ℓ/∂z[l]")
+    _log_y(sx, 1e-3, 1.0)
+    sx.set_xlabel("layer l")
+    sx.set_title(" ", fontsize=8.5)
+    sx.grid(alpha=0.3)
+    layer_keys = _StampedLegend(ax, frameon=False, fontsize=7)
+    std_keys = _StampedLegend(sx, frameon=False, fontsize=7)
+    std_keys.set_entries("std", [a_line, g_line], ["std a[l]", "std ∂ℓ/∂z[l]"])
+    for panel, keys in ((ax, layer_keys), (sx, std_keys)):
+        panel.add_artist(keys)
+    _pin_labels(fig)
+    # the histograms' y axes and titles never change; their x axes, the legends and the
+    # right-hand panel's axes follow the values
+    _bake_background(fig, [*stairs[ax], *stairs[gx], ax.xaxis, gx.xaxis, layer_keys, sx.xaxis, sx.yaxis, sx.title,
+                           a_line, g_line, std_keys])
+    return SimpleNamespace(ax=ax, gx=gx, sx=sx, stairs=stairs, a_line=a_line, g_line=g_line, layer_keys=layer_keys)
+
+
+@functools.lru_cache(maxsize=256)
+def _playground_view(activation: str, scheme: str, scale: float, depth: int, width: int) -> SimpleNamespace:
+    """What :func:`deep_init_playground` draws for these values (cached): the layers shown and
+    their colours; per histogram panel the bin edges, each shown layer's fractions and the x
+    limits; the standard deviations per layer, the y limits of their panel and its title."""
+    st = deep_playground_stats(activation, scheme, scale, depth, width)
+    L = len(st.activations)
+    show = sorted({int(round(x)) for x in np.linspace(1, L, min(L, _PLAY_SHOWN))})
+    cols = matplotlib.colormaps["viridis"](np.linspace(0.0, 0.85, len(show)))
+    panels = []
+    for kind, data in (("activations", st.activations), ("gradients", st.gradients)):
+        values = [_finite(data[l - 1]) for l in show]
+        top = max(float(np.std(x)) if x.size else 0.0 for x in values)
+        hi = 4.0 * top if top > 0 and np.isfinite(top) else 1.0
+        lo = -hi
+        if kind == "activations" and activation == "tanh":
+            lo, hi = -1.0, 1.0
+        elif kind == "activations" and activation == "sigmoid":
+            lo, hi = 0.0, 1.0
+        elif kind == "activations" and activation == "relu":
+            lo = 0.0
+        edges = np.linspace(lo, hi, 41)
+        fractions = []
+        for x in values:  # bins=40 and a range take numpy's fast path to the same counts
+            counts, _ = np.histogram(np.clip(x, lo, hi), bins=40, range=(lo, hi))
+            fractions.append(counts / max(x.size, 1))
+        pad = 0.05 * (hi - lo)  # matplotlib's default margins
+        panels.append(SimpleNamespace(edges=edges, fractions=fractions, xlim=(lo - pad, hi + pad)))
     ls = st.layers
     a_sd, g_sd = st.activation_std, st.gradient_std
     ok_a = np.isfinite(a_sd) & (a_sd > 0)
     ok_g = np.isfinite(g_sd) & (g_sd > 0)
-    sx.plot(ls[ok_a], a_sd[ok_a], "o-", ms=3, color=COLORS["blue"], label="std a[l]")
-    sx.plot(ls[ok_g], g_sd[ok_g], "s--", ms=3, color=COLORS["vermillion"], label="std ∂ℓ/∂z[l]")
     both = np.concatenate([a_sd[ok_a], g_sd[ok_g]])
     lo, hi = (float(both.min()) / 2, float(both.max()) * 2) if both.size else (1e-3, 1.0)
-    _log_axis(sx, "y", max(lo, 1e-300), min(hi, 1e300))
     title = f"{activation}, {scheme} × {scale:.3g}, depth {depth}"
     if activation in ("tanh", "sigmoid"):
         title += f"\nsaturated units: {float(np.mean(st.saturation)):.1%}"
-    sx.set(xlabel="layer l", title=title)
-    sx.title.set_fontsize(8.5)
-    sx.grid(alpha=0.3)
-    sx.legend(frameon=False, fontsize=7)
+    return SimpleNamespace(show=show, cols=cols, panels=panels, a_sd=(ls[ok_a], a_sd[ok_a]),
+                           g_sd=(ls[ok_g], g_sd[ok_g]), ylim=(max(lo, 1e-300), min(hi, 1e300)), title=title)
+
+
+def _update_playground(state: SimpleNamespace, view: SimpleNamespace, *, activation: str, scheme: str,
+                       scale: float, depth: int) -> None:
+    ax, gx, sx = state.ax, state.gx, state.sx
+    n = len(view.show)
+    for panel, p in zip((ax, gx), view.panels):
+        for k, art in enumerate(state.stairs[panel]):
+            if k < n:
+                art.set_data(p.fractions[k], p.edges, baseline=0.0)
+                art.set_edgecolor(view.cols[k])
+            else:  # out of sight, and out of the way of the legend's placement ("best")
+                art.set_data(np.full(len(p.edges) - 1, _HIDDEN), p.edges, baseline=_HIDDEN)
+            art.set_visible(k < n)
+        panel.set_xlim(*p.xlim)
+    state.layer_keys.set_entries(tuple(view.show), state.stairs[ax][:n], [f"layer {l}" for l in view.show])
+    state.a_line.set_data(*view.a_sd)
+    state.g_line.set_data(*view.g_sd)
+    sx.relim()
+    sx.autoscale_view(scalex=True, scaley=False)
+    _decade_ticks(sx, *view.ylim)
+    sx.title.set_text(view.title)
 
 
 @register_figure
@@ -529,20 +808,18 @@ def deep_init_playground(width: int = 128) -> Explorable:
     """
     width = v.positive_int(width, "width")
 
-    def compute(activation: str, scheme: str, scale: float, depth: int) -> LayerStats:
-        return deep_playground_stats(activation, scheme, float(scale), int(depth), width)
-
-    def draw(fig: Figure, st: LayerStats, *, activation: str, scheme: str, scale: float, depth: int) -> None:
-        _draw_playground(fig, st, activation=activation, scheme=scheme, scale=scale, depth=depth, width=width)
+    def compute(activation: str, scheme: str, scale: float, depth: int) -> SimpleNamespace:
+        return _playground_view(activation, scheme, float(scale), int(depth), width)
 
     return Explorable(
-        draw,
+        _update_playground,
         [Choice("activation", {"tanh": "tanh", "sigmoid": "sigmoid", "ReLU": "relu", "linear": "linear"},
                 label="activation"),
          Choice("scheme", _PLAY_SCHEMES, label="scheme", default="xavier"),
          Slider("scale", 0.25, 4.0, grid=[1.0, 2.0], log=True, label="scale (gain)", default=1.0,
                 fmt="{:.3g}"),
          Slider("depth", 1, 30, grid=[5, 20], integer=True, label="depth L", default=5)],
+        setup=_setup_playground,
         compute=compute,
         caption=(f"The initialization playground: a network of {width}-unit hidden layers at initialization "
                  "on 200 digits. Histograms of the activations and back-propagated gradients of up to five "

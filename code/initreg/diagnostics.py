@@ -30,10 +30,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from . import _validate as v
-from .explorable import Choice, Explorable, Slider, register_figure
+from .explorable import Choice, Explorable, Slider, _axis_key, _RasterCache, register_figure
 from .initializers import initializer
 from .network import ACTIVATIONS, Network
-from .plotting import COLORS, new_figure
+from .plotting import COLORS, _TextTable, new_figure
 from .training import History, train
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -73,6 +73,9 @@ def _single_threaded(fn: F) -> F:
 #: when a < 0.01 or a > 0.99. In both cases g'(z) < 0.02 there (tanh' = 1 − a² < 0.0199,
 #: σ' = a(1 − a) < 0.0099), so almost no gradient flows back through the unit.
 SATURATION_LEVELS: dict[str, float] = {"tanh": 0.99, "sigmoid": 0.01}
+#: The range of each activation function's values a = g(z).
+_RANGES: dict[str, tuple[float, float]] = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "relu": (0.0, np.inf),
+                                           "linear": (-np.inf, np.inf)}
 
 
 def saturated_fraction(a: object, activation: str) -> float:
@@ -89,8 +92,12 @@ def saturated_fraction(a: object, activation: str) -> float:
     v.choice(activation, "activation", ACTIVATIONS)
     if arr.size == 0:
         raise ValueError("a must not be empty")
-    if np.isnan(arr).any():
-        raise ValueError("a must not contain NaN")
+    if not np.isfinite(arr).all():
+        raise ValueError("a must be finite (NaN or inf means the forward pass overflowed)")
+    low, high = _RANGES[activation]
+    if arr.min() < low or arr.max() > high:
+        raise ValueError(f"a must be {activation} activations, in [{low:g}, {high:g}]; "
+                         f"got values in [{arr.min():g}, {arr.max():g}]")
     if activation == "tanh":
         return float(np.mean(np.abs(arr) > SATURATION_LEVELS["tanh"]))
     if activation == "sigmoid":
@@ -101,26 +108,11 @@ def saturated_fraction(a: object, activation: str) -> float:
     return 0.0
 
 
-class _Table:
-    """Rows of numbers shown as an HTML table in a notebook and as aligned text elsewhere."""
+class _Table(_TextTable):
+    """Rows of numbers, each column formatted by ``fmt``, right-aligned as text."""
 
     def __init__(self, header: Sequence[str], rows: Sequence[Sequence[object]], fmt: Sequence[str]) -> None:
-        self.header = tuple(header)
-        self.rows = [tuple(f.format(x) for f, x in zip(fmt, r)) for r in rows]
-
-    def _repr_html_(self) -> str:
-        import html
-
-        pad = 'style="padding:0.1em 0.7em"'
-        head = "".join(f"<th {pad}>{html.escape(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td {pad}>{html.escape(c)}</td>" for c in r) + "</tr>" for r in self.rows)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    def __repr__(self) -> str:
-        cols = list(zip(self.header, *self.rows))
-        widths = [max(len(c) for c in col) for col in cols]
-        line = lambda r: "  ".join(c.rjust(w) for c, w in zip(r, widths))  # noqa: E731
-        return "\n".join([line(self.header), line(tuple("-" * w for w in widths))] + [line(r) for r in self.rows])
+        super().__init__(header, [tuple(f.format(x) for f, x in zip(fmt, r)) for r in rows], align="right")
 
 
 @dataclass
@@ -501,50 +493,133 @@ def plot_signal_propagation(runs: Sequence[SignalPropagation], *, labels: Sequen
 
 
 # ------------------------------------------------------- the chapter 2 explorable
+#: The deepest network of the figure's grid: one sampled run of this depth per
+#: (activation, k) serves every shallower depth, which is a prefix of it.
+_PROPAGATION_DEPTH = 40
+
+
 @functools.lru_cache(maxsize=64)
-def _propagation(activation: str, k: float, depth: int) -> SignalPropagation:
+def _propagation_run(activation: str, k: float, depth: int) -> SignalPropagation:
     return signal_propagation(k, depth, activation, width=200, m=200, rng=np.random.default_rng(12345))
 
 
-def _draw_propagation(fig: Figure, run: SignalPropagation, *, activation: str, k: float, depth: int) -> None:
+def _propagation(activation: str, k: float, depth: int) -> SignalPropagation:
+    """``signal_propagation(k, depth, activation, width=200, m=200, rng=default_rng(12345))``.
+
+    The input and then W[1], W[2], ... are drawn in order from one generator, so the run of
+    depth L is the first L layers of any deeper run: it is cut from a cached run of depth
+    max(L, 40), and moving the depth slider costs no sampling.
+    """
+    run = _propagation_run(activation, k, max(depth, _PROPAGATION_DEPTH))
+    if depth == run.depth:
+        return run
+    d = depth + 1
+    return SignalPropagation(run.activation, run.k, run.width, run.var_z[:d], run.var_a[:d],
+                             run.mean_square_a[:d], run.samples[:d])
+
+
+def _decade_ticks(ax: Axes, lo: float, hi: float) -> None:
+    """Set the y limits of a log axis prepared by :func:`_log_axis`, with its decade ticks."""
+    from matplotlib import ticker
+
+    ax.set_ylim(lo, hi)
+    span = max(1, int(np.ceil(np.log10(hi) - np.floor(np.log10(lo)))))
+    step = max(1, int(np.ceil(span / 5)))
+    decades = np.arange(np.floor(np.log10(lo)), np.ceil(np.log10(hi)) + 1, step)
+    ax.yaxis.set_major_locator(ticker.FixedLocator(10.0 ** decades))
+
+
+#: The three histogram colours: first, middle and last layer.
+_HIST_COLORS = (COLORS["sky blue"], COLORS["orange"], COLORS["vermillion"])
+
+
+def _setup_propagation(fig: Figure) -> dict[str, object]:
+    """Axes, empty artists and legends of :func:`variance_propagation_explorer`, built once."""
+    from matplotlib.legend import Legend
+
     gs = _fixed_layout(fig, left=0.095, right=0.985, wspace=0.25, bottom=0.15, top=0.9)
     ax, hx = fig.subplots(1, 2, gridspec_kw={**gs, "width_ratios": [1.35, 1]})
+    (article,) = ax.plot([], [], "-", color="0.45", lw=1.2)
+    (he,) = ax.plot([], [], "--", color=COLORS["bluish green"], lw=1.2)
+    (sampled,) = ax.plot([], [], "o", ms=3.2, color=COLORS["blue"])
+    _log_axis(ax, "y", 1e-4, 1e2)
+    ax.set_xlabel("layer l")
+    ax.set_title(" ", fontsize=10, y=1.0)  # a fixed y: no title placement pass per frame
+    ax.grid(alpha=0.3)
+    # one legend with He's line (ReLU) and one without; update shows one of them
+    article_label = "article: k^l Var(x), k = n·Var(w)"
+    legends = {
+        True: Legend(ax, [article, he, sampled], [article_label, "He: (k/2)^l E[x²]", "sampled E[a[l]²]"],
+                     frameon=False, fontsize=7.5, loc="upper left"),
+        False: Legend(ax, [article, sampled], [article_label, "sampled Var(a[l])"],
+                      frameon=False, fontsize=7.5, loc="upper left"),
+    }
+    edges = np.linspace(-1.0, 1.0, 41)
+    stairs = [hx.stairs(np.full(40, 0.01), edges, color=c, lw=1.4, label=f"a[{i}]")
+              for i, c in enumerate(_HIST_COLORS)]
+    _log_axis(hx, "y", 1e-3, 1.5)
+    hx.set(xlabel="activation value", ylabel="fraction of values")
+    hx.set_title("histograms of three layers", fontsize=10, y=1.0)
+    hx.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
+    hist_legend = hx.legend(frameon=False, fontsize=7.5, loc="upper right")  # where "best" put it
+    # Everything but the left title has few states (limits, legend texts): drawn from rasters.
+    for axes in (ax, hx):
+        for axis in (axes.xaxis, axes.yaxis):
+            axes.add_artist(_RasterCache(axis, _axis_key(axis)))
+    hx.add_artist(_RasterCache(hx.title, lambda: None))
+    texts, handles = hist_legend.get_texts(), hist_legend.legend_handles
+    hx.add_artist(_RasterCache(hist_legend, lambda: tuple((t.get_text(), t.get_visible()) for t in texts)))
+    shown = {}
+    for with_he, leg in legends.items():
+        shown[with_he] = _RasterCache(leg, lambda leg=leg: leg._loc)
+        ax.add_artist(shown[with_he])
+    return {"ax": ax, "hx": hx, "article": article, "he": he, "sampled": sampled, "legends": legends,
+            "shown_legend": shown, "stairs": stairs, "hist_texts": texts, "hist_handles": handles}
+
+
+def _update_propagation(state: dict, run: SignalPropagation, *, activation: str, k: float, depth: int) -> None:
+    """Show one run in the artists of :func:`_setup_propagation`: data, limits and texts."""
+    ax: Axes = state["ax"]
+    hx: Axes = state["hx"]
+    relu = activation == "relu"
     ls = np.arange(run.depth + 1)
-    measured = run.mean_square_a if activation == "relu" else run.var_a
+    measured = run.mean_square_a if relu else run.var_a
     ok = np.isfinite(measured) & (measured > 0)
-    ax.plot(ls, run.predicted(), "-", color="0.45", lw=1.2, label="article: k^l Var(x), k = n·Var(w)")
-    if activation == "relu":
-        ax.plot(ls, run.predicted_he(), "--", color=COLORS["bluish green"], lw=1.2, label="He: (k/2)^l E[x²]")
-    ax.plot(ls[ok], measured[ok], "o", ms=3.2, color=COLORS["blue"],
-            label="sampled E[a[l]²]" if activation == "relu" else "sampled Var(a[l])")
+    state["article"].set_data(ls, run.predicted())
+    state["he"].set_data(ls, run.predicted_he() if relu else [])
+    state["he"].set_visible(relu)
+    state["sampled"].set_data(ls[ok], measured[ok])
+    for with_he, leg in state["legends"].items():
+        state["shown_legend"][with_he].set_visible(with_he == relu)
+        leg.set_loc("upper left" if k > 1 else "lower left")
     lo = min(1e-4, float(np.min(measured[ok])) / 3) if ok.any() else 1e-4
     hi = max(1e2, float(np.max(measured[ok])) * 3) if ok.any() else 1e2
-    _log_axis(ax, "y", max(lo, 1e-30), min(hi, 1e30))
-    ax.set(xlabel="layer l", ylabel="E[a[l]²]" if activation == "relu" else "Var(a[l])",
-           title=f"{activation}, n·Var(w) = {k:.3g}, depth {depth}")
-    ax.title.set_fontsize(10)
-    ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize=7.5, loc="upper left" if k > 1 else "lower left")
+    _decade_ticks(ax, max(lo, 1e-30), min(hi, 1e30))
+    ax.set_xlim(-0.05 * run.depth, 1.05 * run.depth)  # the autoscaled view of layers 0..depth
+    ax.set_ylabel("E[a[l]²]" if relu else "Var(a[l])")
+    ax.title.set_text(f"{activation}, n·Var(w) = {k:.3g}, depth {depth}")
     pick = sorted({1, max(1, run.depth // 2), run.depth})
-    cols = [COLORS["sky blue"], COLORS["orange"], COLORS["vermillion"]]
     sds = [float(np.std(run.samples[l])) for l in pick]
     sd = max(sds) if all(np.isfinite(sds)) and max(sds) > 0 else 1.0
     lo_x, hi_x = -4.0 * sd, 4.0 * sd
     if activation == "tanh":
         lo_x, hi_x = -1.0, 1.0
-    elif activation == "relu":
+    elif relu:
         lo_x = 0.0
     edges = np.linspace(lo_x, hi_x, 41)
-    for c, l in zip(cols, pick):
-        s = run.samples[l]
-        s = s[np.isfinite(s)]
-        counts, _ = np.histogram(np.clip(s, lo_x, hi_x), bins=edges)
-        hx.stairs(counts / max(s.size, 1), edges, color=c, lw=1.4, label=f"a[{l}]")
-    _log_axis(hx, "y", 1e-3, 1.5)
-    hx.set(xlabel="activation value", ylabel="fraction of values", title="histograms of three layers")
-    hx.title.set_fontsize(10)
-    hx.ticklabel_format(axis="x", style="sci", scilimits=(-2, 3))
-    hx.legend(frameon=False, fontsize=7.5)
+    texts, handles = state["hist_texts"], state["hist_handles"]
+    for i, stairs in enumerate(state["stairs"]):  # depth 2 has two distinct layers, not three
+        shown = i < len(pick)
+        if shown:
+            s = run.samples[pick[i]]
+            s = s[np.isfinite(s)]
+            counts, _ = np.histogram(np.clip(s, lo_x, hi_x), bins=edges)
+            stairs.set_data(counts / max(s.size, 1), edges)
+            texts[i].set_text(f"a[{pick[i]}]")
+        for artist in (stairs, texts[i], handles[i]):
+            artist.set_visible(shown)
+    pad = 0.05 * (hi_x - lo_x)  # the autoscaled view of the histograms' range
+    hx.set_xlim(lo_x - pad, hi_x + pad)
 
 
 @register_figure
@@ -557,11 +632,12 @@ def variance_propagation_explorer() -> Explorable:
         return _propagation(activation, float(k), int(depth))
 
     return Explorable(
-        _draw_propagation,
+        _update_propagation,
         [Choice("activation", {"tanh": "tanh", "ReLU": "relu", "linear": "linear"}, label="activation"),
          Slider("k", 0.25, 4.0, grid=[0.5, 0.8, 1.0, 1.25, 2.0], log=True, label="n·Var(w)", default=1.0,
                 fmt="{:.3g}"),
          Slider("depth", 2, 50, grid=[10, 40], integer=True, label="depth L", default=40)],
+        setup=_setup_propagation,
         compute=compute,
         caption=("Variance of the activations of a real sampled network (width 200, W[l] ~ N(0, k/n)) "
                  "layer by layer, against the prediction (n·Var(w))^l·Var(x); for ReLU the mean square "

@@ -1,14 +1,26 @@
 """Interactive figures written once, shown live in Jupyter and as precomputed frames in HTML.
 
-A chapter describes a figure by a *draw* function and its *controls*::
+A chapter describes a figure by a *setup* function, an *update* function and the
+*controls*::
 
-    fig = Explorable(draw, [Choice("data", TOY_DATASETS, label="data set"),
-                            Slider("steps", 0, 1000, grid=[0, 10, 100, 1000], integer=True)],
-                     caption="...", alt="Decision boundary on {data} after {steps} steps")
+    def setup(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot([], [])
+        return line
 
-``draw(fig, **values)`` draws into a fresh matplotlib :class:`~matplotlib.figure.Figure`
-(or ``draw(fig, data, **values)`` when a separate ``compute(**values) -> data`` is given,
-so that the benchmark can time the computation and the redraw apart).
+    def update(line, shape, k):
+        x = np.linspace(0, 1, 50)
+        line.set_data(x, x**k if shape == "power" else np.sin(k * x))
+
+    fig = Explorable(update, [Choice("shape", ["power", "sine"]),
+                              Slider("k", 1, 4, grid=4, integer=True)],
+                     setup=setup, caption="...", alt="A {shape} curve with k = {k}")
+
+``setup(fig)`` builds the axes and artists once; ``update(state, **values)`` (or
+``update(state, data, **values)`` when a separate ``compute(**values) -> data`` is given,
+so that the benchmark can time the computation and the redraw apart) only changes them.
+A move of a control then costs one artist update and one render. Without ``setup``,
+``update`` is a ``draw(fig, **values)`` that draws from scratch each time.
 
 Displaying the object gives one MIME bundle with three views of the same figure:
 
@@ -22,8 +34,9 @@ Displaying the object gives one MIME bundle with three views of the same figure:
 * ``text/plain`` — a one-line summary.
 
 The book's HTML build drops the widget view (``nb_mime_priority_overrides`` in
-``_config.yml``), so a reader never meets an inert widget, and loads this module as a
-Sphinx extension (:func:`setup`) that keeps the widgets' saved state out of the pages.
+``_config.yml``), so a reader never meets an inert widget, and loads
+:mod:`initreg._sphinx` as a Sphinx extension that keeps the widgets' saved state out of
+the pages.
 Tests call :meth:`check`, which runs ``draw`` headless over the whole grid, and
 tests/test_browser.py works every player's controls in Chromium. See {ref}`reading`.
 """
@@ -38,12 +51,14 @@ import itertools
 import json
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 
 from . import _validate as v
@@ -207,14 +222,26 @@ def _grid(control: Control) -> list[Any]:
 
 
 class Explorable:
-    """One interactive figure: a draw function, its controls, a caption and alt text.
+    """One interactive figure: an update function, its controls, a caption and alt text.
+
+    A figure is written as ``setup`` (build the axes and artists once) plus ``update`` (set
+    the artists' data for one combination of the controls). The live widget and the static
+    frames both keep one figure and only call ``update``, so a change of a control costs an
+    artist update and one Agg render, not a new figure with new axes, ticks and layout.
 
     Parameters
     ----------
-    draw
-        ``draw(fig, **values)``, or ``draw(fig, data, **values)`` when ``compute`` is given.
+    update
+        With ``setup``: ``update(state, **values)``, or ``update(state, data, **values)`` when
+        ``compute`` is given, where ``state`` is what ``setup`` returned. It must set
+        everything that depends on the values (data, limits, texts), so that the frame does
+        not depend on the frames drawn before it (:meth:`check` verifies this).
+        Without ``setup``: ``draw(fig, **values)`` draws from scratch into a cleared figure
+        (simple, but every update rebuilds the axes).
     controls
-        :class:`Choice` and :class:`Slider` objects; their names are ``draw``'s keywords.
+        :class:`Choice` and :class:`Slider` objects; their names are ``update``'s keywords.
+    setup
+        Optional ``setup(fig) -> state``: create the axes and artists once.
     caption
         The figure's caption, shown under it in every view.
     alt
@@ -225,23 +252,28 @@ class Explorable:
         The size of every frame, in inches and dots per inch.
     name
         A short identifier (default: derived from the caption) used for element ids.
+    max_frames
+        The most frames the controls' grids may make (the static page's weight).
     """
 
     def __init__(
         self,
-        draw: Callable[..., None],
+        update: Callable[..., None],
         controls: Sequence[Control],
         *,
         caption: str,
         alt: str,
+        setup: Callable[[Figure], Any] | None = None,
         compute: Callable[..., Any] | None = None,
         figsize: tuple[float, float] = (8.0, 3.2),
         dpi: int = 72,
         name: str | None = None,
         max_frames: int = 400,
     ) -> None:
-        if not callable(draw):
-            raise TypeError("draw must be a function draw(fig, **values)")
+        if not callable(update):
+            raise TypeError("update must be a function update(state, **values) (or draw(fig, **values))")
+        if setup is not None and not callable(setup):
+            raise TypeError("setup must be a function setup(fig) -> state, or None")
         if compute is not None and not callable(compute):
             raise TypeError("compute must be a function compute(**values) -> data, or None")
         controls = tuple(controls)
@@ -261,7 +293,8 @@ class Explorable:
             alt.format(**{n: "" for n in names})
         except (KeyError, IndexError) as exc:
             raise ValueError(f"alt may only use the fields {{{'}, {'.join(names)}}}; {exc} is not one") from exc
-        self.draw = draw
+        self.update = update
+        self.setup = setup
         self.compute = compute
         self.controls = controls
         self.caption = caption
@@ -274,6 +307,12 @@ class Explorable:
             raise ValueError(f"the controls' grids make {n} frames, more than max_frames = {max_frames}; "
                              "use coarser grids so the page stays light")
         self.n_frames = n
+        self._live: _Canvas | None = None
+
+    @property
+    def retained(self) -> bool:
+        """True when the figure is drawn by ``setup`` once and ``update`` per frame."""
+        return self.setup is not None
 
     # ------------------------------------------------------------- drawing
     @property
@@ -293,21 +332,50 @@ class Explorable:
             out[k] = val
         return out
 
-    def draw_into(self, fig: Figure, **values: Any) -> None:
-        """Clear ``fig`` and draw the figure for ``values`` (defaults for the rest)."""
-        vals = self._values(values)
-        fig.clear()
-        if self.compute is None:
-            self.draw(fig, **vals)
+    def canvas(self) -> _Canvas:
+        """A new figure, set up and laid out, ready for :meth:`_Canvas.show`.
+
+        With ``setup``, the layout (constrained) is computed once, for the default values,
+        and then frozen: every frame has the same axes in the same place, whatever the
+        order in which frames are drawn.
+        """
+        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
+        agg = FigureCanvasAgg(fig)
+        state = None
+        if self.setup is not None:
+            state = self.setup(fig)
+            self._call(fig, state, self.defaults)
+            fig.draw_without_rendering()
+            fig.set_layout_engine("none")
+        return _Canvas(self, fig, agg, state)
+
+    def _call(self, fig: Figure, state: Any, vals: dict[str, Any]) -> None:
+        if self.setup is None:
+            fig.clear()
+            target = fig
         else:
-            self.draw(fig, self.compute(**vals), **vals)
+            target = state
+        if self.compute is None:
+            self.update(target, **vals)
+        else:
+            self.update(target, self.compute(**vals), **vals)
+
+    def draw_into(self, fig: Figure, **values: Any) -> None:
+        """Draw the figure for ``values`` into a new, empty ``fig`` (defaults for the rest).
+
+        For a one-off figure (e.g. a chapter's static figure); frames use :meth:`canvas`.
+        """
+        vals = self._values(values)
+        if self.setup is None:
+            self._call(fig, None, vals)
+        else:
+            fig.clear()
+            state = self.setup(fig)
+            self._call(fig, state, vals)
 
     def figure(self, **values: Any) -> Figure:
-        """A new :class:`~matplotlib.figure.Figure` drawn for ``values``."""
-        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        FigureCanvasAgg(fig)
-        self.draw_into(fig, **values)
-        return fig
+        """A new :class:`~matplotlib.figure.Figure` showing the frame for ``values``."""
+        return self.canvas().show(**values)
 
     def describe(self, values: Mapping[str, Any]) -> dict[str, str]:
         return {c.name: c.describe(values[c.name]) for c in self.controls}
@@ -315,56 +383,61 @@ class Explorable:
     def alt_text(self, **values: Any) -> str:
         return self.alt.format(**self.describe(self._values(values)))
 
-    @staticmethod
-    def _png(fig: Figure, *, compact: bool) -> bytes:
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
-        if not compact:
-            return buf.getvalue()
-        from PIL import Image
-
-        buf.seek(0)
-        img = Image.open(buf).convert("RGB").quantize(colors=128, method=Image.Quantize.MEDIANCUT,
-                                                      dither=Image.Dither.NONE)
-        out = io.BytesIO()
-        img.save(out, format="PNG", optimize=True)
-        return out.getvalue()
-
     def png(self, *, compact: bool = False, **values: Any) -> bytes:
-        """The PNG bytes of one frame (``compact``: a 128-colour palette, as in the static book)."""
-        return self._png(self.figure(**values), compact=compact)
+        """The PNG bytes of one frame, from a new figure (``compact``: 128 colours, as in the book)."""
+        cv = self.canvas()
+        cv.show(**values)
+        return cv.png(compact=compact)
 
     def check(self) -> int:
-        """Draw every frame of the grid headless; return how many were drawn. Used by the tests."""
-        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        canvas = FigureCanvasAgg(fig)
-        for vals in self.combinations():
-            self.draw_into(fig, **vals)
-            canvas.draw()
+        """Draw every frame of the grid headless; return how many were drawn. Used by the tests.
+
+        With ``setup``, the frames are drawn one after another into one figure, as the
+        widget and the static player draw them, and the last frame and the frame after the
+        default one are compared pixel for pixel with the same frames drawn into a new
+        figure: a difference means ``update`` leaves something of the previous frame behind
+        (a limit, a text, an artist), and raises :class:`AssertionError`.
+        """
+        cv = self.canvas()
+        combos = self.combinations()
+        probes = {len(combos) - 1, (combos.index(self.defaults) + 1) % len(combos)}
+        for k, vals in enumerate(combos):
+            cv.show(**vals)
+            if self.retained and k in probes:
+                fresh = self.canvas()
+                fresh.show(**vals)
+                if not np.array_equal(cv.pixels(), fresh.pixels()):
+                    raise AssertionError(f"{self.name}: the frame for {vals} differs when drawn after other "
+                                         "frames; update must set everything that depends on the values")
         return self.n_frames
 
     def time_update(self, **values: Any) -> tuple[float, float]:
-        """Seconds for one live update: ``(compute, compute + redraw to PNG)``."""
+        """Seconds for one live update: ``(compute, compute + update + render to PNG)``.
+
+        Measured as the widget does it: on one kept figure (built by the first call).
+        """
         vals = self._values(values)
+        if self._live is None:
+            self._live = self.canvas()
         t0 = time.perf_counter()
         if self.compute is not None:
             self.compute(**vals)
         t1 = time.perf_counter()
-        self.png(**vals)
+        self._live.show(**vals)
+        self._live.png(compact=False)
         return t1 - t0, time.perf_counter() - t0
 
     # -------------------------------------------------------------- static
     def frames(self) -> tuple[list[str], list[int], list[str]]:
         """``(unique base64 PNGs, frame index of each combination, alt text of each combination)``."""
-        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        FigureCanvasAgg(fig)
+        cv = self.canvas()
         unique: dict[str, int] = {}
         images: list[str] = []
         index: list[int] = []
         alts: list[str] = []
         for vals in self.combinations():
-            self.draw_into(fig, **vals)
-            b64 = base64.b64encode(self._png(fig, compact=True)).decode("ascii")
+            cv.show(**vals)
+            b64 = base64.b64encode(cv.png(compact=True)).decode("ascii")
             if b64 not in unique:
                 unique[b64] = len(images)
                 images.append(b64)
@@ -452,8 +525,7 @@ class Explorable:
         """The live ipywidgets view: the controls above the figure, redrawn on every change."""
         import ipywidgets as w
 
-        fig = Figure(figsize=self.figsize, dpi=self.dpi, layout="constrained")
-        FigureCanvasAgg(fig)
+        cv = self.canvas()
         ctls = [c.widget() for c in self.controls]
         image = w.Image(format="png", layout=w.Layout(max_width="100%"))
         status = w.HTML()
@@ -461,8 +533,8 @@ class Explorable:
         def refresh(_change: object = None) -> None:
             vals = {c.name: wid.value for c, wid in zip(self.controls, ctls)}
             try:
-                self.draw_into(fig, **vals)
-                image.value = self._png(fig, compact=False)
+                cv.show(**vals)
+                image.value = cv.png(compact=False)
                 status.value = ""
             except (ValueError, TypeError) as exc:  # show a bad combination, don't kill the widget
                 status.value = f"<b>Cannot draw this combination:</b> {html.escape(str(exc))}"
@@ -486,6 +558,126 @@ class Explorable:
         return bundle
 
 
+class _Canvas:
+    """One kept figure of an :class:`Explorable`: show a frame, then read it as pixels or PNG."""
+
+    def __init__(self, ex: Explorable, fig: Figure, agg: FigureCanvasAgg, state: Any) -> None:
+        self.ex, self.fig, self.agg, self.state = ex, fig, agg, state
+
+    def show(self, **values: Any) -> Figure:
+        """Update the figure to ``values`` (defaults for the rest) and render it once."""
+        self.ex._call(self.fig, self.state, self.ex._values(values))
+        self.agg.draw()
+        return self.fig
+
+    def pixels(self) -> np.ndarray:
+        """The rendered frame, an (height, width, 4) array of RGBA bytes (a copy)."""
+        return np.array(self.agg.buffer_rgba())
+
+    def png(self, *, compact: bool) -> bytes:
+        """The rendered frame as PNG: a fast encoding live, 128 colours for the static book.
+
+        The frame is encoded from the Agg buffer already rendered by :meth:`show`, rather
+        than by ``savefig``, which would lay out and render the figure again.
+        """
+        from PIL import Image
+
+        img = Image.frombuffer("RGBA", self.agg.get_width_height(), self.agg.buffer_rgba(), "raw", "RGBA", 0, 1)
+        img = img.convert("RGB")
+        out = io.BytesIO()
+        if compact:
+            img = img.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+            img.save(out, format="PNG", optimize=True)
+        else:
+            img.save(out, format="PNG", compress_level=1)
+        return out.getvalue()
+
+
+class _RasterCache(Artist):
+    """Stands in for ``artist`` (hidden itself) and draws it from rasters kept per ``key()``.
+
+    For an :class:`Explorable`'s ``setup``: ``ax.add_artist(_RasterCache(ax.xaxis,
+    _axis_key(ax.xaxis)))`` makes an axis whose limits do not change cost one blit per frame.
+
+    Text is what a live frame costs: matplotlib lays out and renders every tick label,
+    axis label and legend entry glyph by glyph on every draw, even when it has not changed.
+    This proxy, added in the artist's place (same parent, same zorder), renders the artist
+    once per state into a transparent Agg buffer of the canvas's size, keeps the cropped
+    pixels (the ``size`` most recent states) and blits them on later Agg draws, so a frame
+    lays out only the text that changed. ``key()`` must name everything that changes the
+    artist's pixels (view limits, texts, visibility of parts). Other renderers (PDF, SVG,
+    the layout pass) get the artist itself. Hide or show the proxy, not the artist.
+    """
+
+    def __init__(self, artist: Artist, key: Callable[[], object], size: int = 32) -> None:
+        super().__init__()
+        self._artist, self._key, self._size = artist, key, size
+        self._cache: OrderedDict[object, tuple[np.ndarray, int, int] | None] = OrderedDict()
+        self._off: tuple[tuple[int, int, float], RendererAgg] | None = None
+        artist.set_visible(False)
+        self.set_zorder(artist.get_zorder())
+        # not clipped to the axes (tick labels lie outside them), so that the axes' tight
+        # bounding box counts the proxy in
+        self.set_clip_on(False)
+
+    def _shown(self, method: str, renderer: object) -> object:
+        self._artist.set_visible(True)
+        try:
+            return getattr(self._artist, method)(renderer)
+        finally:
+            self._artist.set_visible(False)
+
+    def _draw_artist(self, renderer: object) -> None:
+        self._shown("draw", renderer)
+
+    # layout engines and savefig(bbox_inches="tight") measure the artist through its proxy
+    def get_window_extent(self, renderer: object = None) -> object:
+        return self._shown("get_window_extent", renderer)
+
+    def get_tightbbox(self, renderer: object = None) -> object:
+        return self._shown("get_tightbbox", renderer)
+
+    def draw(self, renderer: object) -> None:
+        if not self.get_visible():
+            return
+        if not isinstance(renderer, RendererAgg):
+            self._draw_artist(renderer)
+            return
+        w, h = int(renderer.width), int(renderer.height)
+        key = (w, h, renderer.dpi, self._key())
+        if key in self._cache:
+            self._cache.move_to_end(key)
+        else:
+            # one offscreen renderer per size and dpi: its text metrics cache stays warm
+            if self._off is None or self._off[0] != key[:3]:
+                self._off = (key[:3], RendererAgg(w, h, renderer.dpi))
+            off = self._off[1]
+            off.clear()
+            self._draw_artist(off)
+            rgba = np.asarray(off.buffer_rgba())
+            rows = np.flatnonzero(rgba[..., 3].any(axis=1))
+            cols = np.flatnonzero(rgba[..., 3].any(axis=0))
+            # draw_image takes the bottom row first, placed by its distance from the bottom
+            self._cache[key] = None if rows.size == 0 else (
+                rgba[rows[-1]:(rows[0] - 1 if rows[0] else None):-1, cols[0]:cols[-1] + 1].copy(),
+                int(cols[0]), h - 1 - int(rows[-1]))
+            while len(self._cache) > self._size:
+                self._cache.popitem(last=False)
+        hit = self._cache[key]
+        if hit is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, hit[1], hit[2], hit[0])
+            gc.restore()
+
+
+def _axis_key(axis: object) -> Callable[[], object]:
+    """A :class:`_RasterCache` key for an axis whose ticks follow its limits: the axes'
+    position, the view limits and the axis label."""
+    ax = axis.axes  # type: ignore[attr-defined]
+    return lambda: (tuple(ax.get_position().bounds), tuple(axis.get_view_interval()),  # type: ignore[attr-defined]
+                    axis.label.get_text())  # type: ignore[attr-defined]
+
+
 #: Every interactive figure of the book, by name: a function that builds its Explorable.
 #: Chapters call these; the tests draw every frame of each, and the benchmark times them.
 FIGURES: dict[str, Callable[[], Explorable]] = {}
@@ -505,54 +697,3 @@ def _in_kernel() -> bool:
         return False
     ip = get_ipython()
     return ip is not None and getattr(ip, "kernel", None) is not None
-
-
-# ------------------------------------------------------------------ the HTML book
-# `_config.yml` loads this module as a Sphinx extension (``sphinx.extra_extensions``), for
-# what the static player needs from the page around it.
-
-
-def _drop_widget_state(app: Any, doctree: Any) -> None:
-    """Forget the widget state that executing a chapter stored in its notebook.
-
-    Jupyter Book executes each chapter in a kernel, where every Explorable also builds its
-    live widget, and the executor saves the widgets' state (their controls and a full-size
-    PNG each) into the notebook's metadata. myst-nb would embed that state in the page as a
-    ``<script type="application/vnd.jupyter.widget-state+json">``. The book loads no widget
-    manager (``nb_ipywidgets_js: {}``) and shows the static player instead, so the state
-    would be dead weight: drop it before the page is written.
-    """
-    env = app.env
-    js_files = getattr(env, "nb_metadata", {}).get(env.docname, {}).get("js_files", {})
-    for key in [k for k in js_files if k.startswith("ipywidgets_")]:
-        del js_files[key]
-
-
-def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
-    """Write each ``<script>`` of the page once.
-
-    Sphinx 7.4 lists an inline script that an extension adds after the builder starts
-    (sphinx-thebe's ``const THEBE_JS_URL = ...``, sphinx-togglebutton's selector) twice: once
-    with the file name ``None`` and once with ``""``. A second ``const`` declaration is a
-    JavaScript error on every page ("Identifier 'THEBE_JS_URL' has already been declared").
-    """
-    scripts = context.get("script_files")
-    if not isinstance(scripts, list):
-        return
-    seen: set[tuple[Any, ...]] = set()
-    unique = []
-    for js in scripts:
-        filename = getattr(js, "filename", js)
-        attrs = getattr(js, "attributes", {})
-        key = (str(filename or ""), getattr(js, "priority", None), tuple(sorted(attrs.items())))
-        if key not in seen:
-            seen.add(key)
-            unique.append(js)
-    scripts[:] = unique
-
-
-def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point: see :func:`_drop_widget_state` and :func:`_dedupe_scripts`."""
-    app.connect("doctree-read", _drop_widget_state)
-    app.connect("html-page-context", _dedupe_scripts, priority=900)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}

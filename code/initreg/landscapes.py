@@ -57,7 +57,7 @@ from . import _validate as v
 from matplotlib.ticker import MaxNLocator
 
 from .explorable import Choice, Explorable, Slider, register_figure
-from .plotting import COLORS, PENALTY_COLORS, new_figure
+from .plotting import PENALTY_COLORS, new_figure
 from .regularizers import lasso_path, regularization_path, regularized_minimizer
 
 __all__ = [
@@ -201,6 +201,9 @@ def least_squares_landscape(X: np.ndarray, y: np.ndarray, *, name: str = "least_
 
     Its box is a square around the origin and the least-squares solution; its minimum is exact.
     """
+    for text, label in ((name, "name"), (title, "title")):
+        if not isinstance(text, str) or not text.strip():
+            raise TypeError(f"{label} must be a non-empty string; got {text!r}")
     X = v.array(X, "X", ndim=2)
     y = v.array(y, "y", ndim=1)
     if X.shape[1] != 2:
@@ -618,31 +621,71 @@ def _explore_compute(name: str, penalty: str, rel_lam: float) -> dict:
     near = [r for r in _PATH_REL if abs(r - float(rel_lam)) <= 1e-12 * r]
     lam = (near[0] if near else float(rel_lam)) * land.lam0
     lams, W = landscape_path(land, penalty)
-    return {"land": land, "lam": lam, "min": penalized_minimum(land, penalty, lam), "lams": lams, "W": W}
+    mn = penalized_minimum(land, penalty, lam)
+    return {"land": land, "lam": lam, "min": mn, "lams": lams, "W": W,
+            "free": penalized_minimum(land, "none", 0.0),
+            "contours": _contour_paths(land.name, penalty, lam, mn.objective, _EXPLORE_LEVELS, _EXPLORE_STRIDE)}
 
 
-def _explore_draw(fig: "Figure", data: dict, name: str, penalty: str, rel_lam: float) -> None:
+#: The live figure draws 10 contour levels on every other point of the grid (121 × 121).
+_EXPLORE_LEVELS = 10
+_EXPLORE_STRIDE = 2
+
+
+@functools.lru_cache(maxsize=256)
+def _contour_paths(name: str, penalty: str, lam: float, zmin: float, n_levels: int, stride: int) -> tuple:
+    """The contour lines of f + P as matplotlib Paths, one per level: what ``ax.contour`` draws.
+
+    The same contour generator and settings as ``Axes.contour`` (``contour.algorithm``,
+    ``contour.corner_mask``), so a kept collection can show them with ``set_paths``.
+    """
+    import contourpy
+    import matplotlib as mpl
+    from matplotlib.path import Path
+
+    g1, g2, z = penalized_grid(name, penalty, lam)
+    s = slice(None, None, stride)
+    corner = mpl.rcParams["contour.corner_mask"]
+    gen = contourpy.contour_generator(g1[s, s], g2[s, s], z[s, s], name=mpl.rcParams["contour.algorithm"],
+                                      corner_mask=True if corner == "legacy" else corner,
+                                      line_type=contourpy.LineType.SeparateCode)
+    paths = []
+    for level in _levels(z, zmin, n_levels):
+        vs, cs = gen.create_contour(level)
+        paths.append(Path(np.concatenate(vs), np.concatenate(cs)) if len(vs) else Path(np.empty((0, 2))))
+    return tuple(paths)
+
+
+def _explore_setup(fig: "Figure") -> dict:
+    """The live figure's axes and artists, empty: :func:`_explore_update` fills them."""
+    from matplotlib.collections import Collection
     from matplotlib.ticker import NullLocator
 
-    land, lam, mn = data["land"], data["lam"], data["min"]
-    # fixed margins and few ticks, not the constrained layout: each frame draws in a third of the time
+    # fixed margins and few ticks, not the constrained layout: tick labels change with the function
     fig.set_layout_engine("none")
     ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1], "left": 0.07, "right": 0.985,
                                              "bottom": 0.15, "top": 0.9, "wspace": 0.22})
-    _draw_contours(ax, land, penalty, lam, path=True, ball=True, legend=False, stride=2, n_levels=10)
-    ax.set_title(f"{land.title.split(' (')[0]}: f + {_PEN_TEXT[penalty]}", fontsize=9)
-    (a, b), (c, d) = land.domain
-    ax.set(xticks=[a, 0, b], yticks=[c, 0, d], xlabel="", ylabel="")
+    # left: contours of f + P (a kept collection whose paths change), path, ball and minimizers
+    contours = Collection(facecolors="none", linewidths=0.8, alpha=0.8, zorder=2)
+    contours.set_paths([])
+    ax.add_collection(contours, autolim=False)
+    ax.axhline(0, color="0.75", lw=0.6, zorder=0)
+    ax.axvline(0, color="0.75", lw=0.6, zorder=0)
+    (path,) = ax.plot([], [], "-", lw=1.2, alpha=0.55, label="path as λ grows")
+    (ball,) = ax.plot([], [], ls="--", lw=1.2, label="constraint through minimizer")
+    ax.plot([], [], "X", color=PENALTY_COLORS["none"], ms=10, mec="white", mew=0.8, label="min f", zorder=5)
+    free = ax.lines[-1]
+    (mark,) = ax.plot([], [], "o", ms=9, mec="white", mew=1.0, zorder=6)
+    ax.set_aspect("equal")
     ax.tick_params(labelsize=7)
-    color = PENALTY_COLORS[penalty]
-    rel = data["lams"] / land.lam0
-    for j, ls in ((0, "-"), (1, "--")):
-        bx.plot(rel, data["W"][:, j], ls, color=color, lw=1.4, label=f"$w_{j + 1}$")
-        bx.plot(rel_lam, mn.w[j], _MARK[penalty], color=color, ms=7, mec="white")
-    free = penalized_minimum(land, "none", 0.0)
-    for j in range(2):
-        bx.plot(rel[0] / 1.6, free.w[j], "X", color=PENALTY_COLORS["none"], ms=7, mec="white", clip_on=False)
-    bx.axvline(rel_lam, color="0.3", lw=0.8, ls=":")
+    # right: the minimizer's coordinates along the path, against λ/λ₀ (a fixed axis)
+    coords = [bx.plot([], [], ls, lw=1.4, label=f"$w_{j + 1}$")[0] for j, ls in ((0, "-"), (1, "--"))]
+    dots = [bx.plot([], [], "o", ms=7, mec="white")[0] for _ in range(2)]
+    rel = np.asarray(_PATH_REL)
+    bx.plot(np.full(2, rel[0] / 1.6), np.zeros(2), "X", color=PENALTY_COLORS["none"], ms=7, mec="white",
+            clip_on=False)
+    free_dots = bx.lines[-1]
+    vline = bx.axvline(1.0, color="0.3", lw=0.8, ls=":")
     bx.axhline(0, color="0.5", lw=0.6)
     bx.set_xscale("log")
     bx.set(xlabel="λ / λ₀", xlim=(rel[0] / 2, rel[-1]), xticks=[0.01, 0.1, 1, 10],
@@ -650,20 +693,83 @@ def _explore_draw(fig: "Figure", data: dict, name: str, penalty: str, rel_lam: f
     bx.xaxis.set_minor_locator(NullLocator())
     bx.yaxis.set_major_locator(MaxNLocator(5))
     bx.tick_params(labelsize=8)
+    legend = bx.legend(handles=coords, frameon=False, fontsize=8, loc="best")
+    # Titles at y = 1 and axis labels at fixed places, so a frame does not measure every tick
+    # label to place them (a third of the render): the same places as the automatic ones,
+    # since the axes are fixed (no layout engine) and so are bx's x tick labels.
+    titles = (ax.set_title(" ", fontsize=9, y=1.0), bx.set_title(" ", fontsize=9, y=1.0))
+    fig.draw_without_rendering()
+    bottom = bx.xaxis.label.get_position()[1]  # pixels, below bx's x tick labels
+    bx.xaxis.set_label_coords(0.5, (bottom - bx.bbox.y0) / bx.bbox.height)
+    for axis in (ax.xaxis, ax.yaxis, bx.yaxis):  # no label: nothing to place
+        axis.set_label_coords(0.5, 0.5)
+    return {"ax": ax, "bx": bx, "contours": contours, "path": path, "ball": ball, "free": free, "mark": mark,
+            "coords": coords, "dots": dots, "free_dots": free_dots, "vline": vline, "legend": legend,
+            "titles": titles}
+
+
+def _explore_update(st: dict, data: dict, name: str, penalty: str, rel_lam: float) -> None:
+    """Show one combination: every artist, limit, tick and text that depends on the values."""
+    land, lam, mn, free = data["land"], data["lam"], data["min"], data["free"]
+    color = PENALTY_COLORS[penalty] if penalty != "none" else "0.35"
+    ax, bx = st["ax"], st["bx"]
+    # left panel
+    st["contours"].set_paths(list(data["contours"]))
+    st["contours"].set_edgecolor(color)
+    pen = penalty != "none"
+    W = data["W"] if pen else np.empty((0, 2))
+    st["path"].set_data(W[:, 0], W[:, 1])
+    st["path"].set_color(color)
+    if penalty == "l1":
+        r = float(np.abs(mn.w).sum())
+        bx_, by_ = r * np.array([1, 0, -1, 0, 1]), r * np.array([0, 1, 0, -1, 0])
+    elif penalty == "l2":
+        r = float(np.hypot(*mn.w))
+        t = np.linspace(0, 2 * np.pi, 400)
+        bx_, by_ = r * np.cos(t), r * np.sin(t)
+    else:
+        bx_ = by_ = np.empty(0)
+    st["ball"].set_data(bx_, by_)
+    st["ball"].set_color(color)
+    st["free"].set_data([free.w[0]], [free.w[1]])
+    st["mark"].set_data([mn.w[0]] if pen else [], [mn.w[1]] if pen else [])
+    st["mark"].set_marker(_MARK[penalty])
+    st["mark"].set_color(color)
+    (a, b), (c, d) = land.domain
+    ax.set_xlim(a, b)
+    ax.set_ylim(c, d)
+    ax.set_xticks([a, 0, b])
+    ax.set_yticks([c, 0, d])
+    st["titles"][0].set_text(f"{land.title.split(' (')[0]}: f + {_PEN_TEXT[penalty]}")
+    # right panel
+    rel = data["lams"] / land.lam0
+    for j in range(2):
+        st["coords"][j].set_data(rel, data["W"][:, j])
+        st["dots"][j].set_data([rel_lam], [mn.w[j]])
+        st["dots"][j].set_marker(_MARK[penalty])
+        for line in (st["coords"][j], st["dots"][j], st["legend"].legend_handles[j]):
+            line.set_color(color)
+    st["free_dots"].set_ydata(free.w)
+    st["vline"].set_xdata([rel_lam, rel_lam])
+    # autoscale w over what is plotted (and 0, the axhline), as a new axes would; not relim(),
+    # which maps the axhline through the previous frame's limits and can leave 1e-16 behind
+    ys = np.concatenate([data["W"].ravel(), mn.w, free.w, [0.0]])
+    bx.dataLim.intervaly = (float(ys.min()), float(ys.max()))
+    bx.autoscale_view(scalex=False)
     w = ", ".join(f"{x:.3g}" for x in mn.w)
-    bx.set_title(f"λ = {lam:.3g}: minimizer w = ({w})", fontsize=9)
-    bx.legend(frameon=False, fontsize=8, loc="best")
+    st["titles"][1].set_text(f"λ = {lam:.3g}: minimizer w = ({w})")
 
 
 @register_figure
 def landscape_explorer() -> Explorable:
     """Live figure of {ref}`chap-landscapes`: pick the landscape, the penalty and λ."""
     return Explorable(
-        _explore_draw,
+        _explore_update,
         [Choice("name", {landscape(n).title.split(" (")[0]: n for n in LANDSCAPES}, label="function"),
          Choice("penalty", {"L1": "l1", "L2": "l2"}, label="penalty"),
          Slider("rel_lam", _REL_GRID[0], _REL_GRID[-1], grid=list(_REL_GRID), log=True, label="λ / λ₀",
                 default=_REL_GRID[3], fmt="{:.2g}")],
+        setup=_explore_setup,
         compute=_explore_compute,
         caption=("Contours of f + P (left) with the minimizer of f (cross), the penalized minimizer (dot "
                  "or square), its path as λ grows (solid) and the L1 diamond or L2 circle through it "

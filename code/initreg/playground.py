@@ -703,29 +703,122 @@ def plot_toy_grid(
     return fig
 
 
+#: Pixels per side of the interactive figure's decision-boundary image (about the size of
+#: the panel in the book's frames, so the probability bands have smooth edges).
+_BOUNDARY_PIXELS = 200
+
+
+@functools.lru_cache(maxsize=256)
+def _toy_boundary(dataset: str, init: str, step: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
+    """P(y = 1) over [-1, 1]² of the playground network after ``step`` steps, for the figure.
+
+    Returns the band of every pixel, 0..9 for the probability bands (0, 0.1], ..., (0.9, 1]
+    that :func:`initreg.plotting.plot_decision_boundary` fills (its ``contourf`` bands are
+    closed at the top, the lowest at both ends), and the polylines of the 0.5 contour.
+    """
+    import contourpy
+
+    net = playground_run(dataset, init).network(step)
+    g = (np.arange(_BOUNDARY_PIXELS) + 0.5) * (2.0 / _BOUNDARY_PIXELS) - 1.0  # pixel centres
+    gx, gy = np.meshgrid(g, g)
+    p = np.asarray(net.predict_proba(np.c_[gx.ravel(), gy.ravel()])).reshape(gx.shape)
+    bands = np.clip(np.ceil(p * 10.0) - 1.0, 0, 9).astype(np.uint8)
+    bands.setflags(write=False)
+    lines: tuple[np.ndarray, ...] = ()
+    if p.min() < 0.5 < p.max():
+        lines = tuple(contourpy.contour_generator(g, g, p, line_type="Separate").lines(0.5))
+    return bands, lines
+
+
 def _toy_compute(dataset: str, init: str, step: int) -> dict[str, object]:
     step = v.nonneg_int(int(step), "step")
     runs = {r: playground_run(dataset, r) for r in TOY_INITS}
-    return {"runs": runs, "net": runs[init].network(step)}
+    bands, lines = _toy_boundary(dataset, init, min(step, runs[init].last_step))
+    return {"runs": runs, "bands": bands, "lines": lines}
 
 
-def _toy_draw(fig: Figure, data: dict[str, object], dataset: str, init: str, step: int) -> None:
-    runs: dict[str, PlaygroundRun] = data["runs"]  # type: ignore[assignment]
-    net: Network = data["net"]  # type: ignore[assignment]
-    run = runs[init]
-    # fixed axes instead of the constrained layout: it would cost a third of the redraw
-    fig.set_layout_engine(None)
+def _toy_setup(fig: Figure) -> dict[str, object]:
+    """The two panels of :func:`toy_init_figure` and their artists, built once.
+
+    The cost panel is :func:`_draw_cost` without legend, its artists made once; the
+    boundary panel is :func:`initreg.plotting.plot_decision_boundary` with the filled
+    contours drawn as an image of probability bands and the 0.5 contour as a line collection.
+    """
+    from matplotlib.collections import LineCollection
+
+    from .explorable import _axis_key, _RasterCache
+    from .plotting import CLASS_COLORS
+
+    fig.set_layout_engine("none")  # fixed axes, as the frames have always had
     ax_cost = fig.add_axes((0.085, 0.15, 0.46, 0.80))
     ax_b = fig.add_axes((0.60, 0.03, 0.39, 0.86))
-    _draw_cost(ax_cost, runs, init, int(step), legend=False)
-    plot_decision_boundary(ax_b, net.predict_proba, run.X, run.y, resolution=60)
+    curves, crosses = {}, {}
+    for r in TOY_INITS:  # in _draw_cost's order, which settles ties of zorder
+        (curves[r],) = ax_cost.plot([], [], color=INIT_COLORS[r])
+        (crosses[r],) = ax_cost.plot([], [], "x", color=INIT_COLORS[r], ms=7)
+    ax_cost.axhline(_LOG2, color="0.45", ls="--", lw=0.9)
+    now = ax_cost.axvline(0.0, color="0.6", lw=0.8, zorder=1)
+    ax_cost.set_xscale("symlog", linthresh=10)
+    ax_cost.set_yscale("log")
+    ax_cost.set(xlabel="gradient steps", ylabel="cost J")
+    for axis in (ax_cost.xaxis, ax_cost.yaxis):
+        axis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:g}"))
+        axis.set_minor_locator(NullLocator())
+    ax_cost.grid(alpha=0.3)
+    for axis in (ax_cost.xaxis, ax_cost.yaxis):  # a few states (the data set's cost range)
+        ax_cost.add_artist(_RasterCache(axis, _axis_key(axis)))
+    image = ax_b.imshow(np.zeros((_BOUNDARY_PIXELS, _BOUNDARY_PIXELS)), cmap="RdBu", vmin=0.0, vmax=1.0,
+                        alpha=0.55, extent=(-1.0, 1.0, -1.0, 1.0), origin="lower", interpolation="nearest")
+    boundary = LineCollection([], colors="k", linewidths=1.2)
+    ax_b.add_collection(boundary)
+    points = [ax_b.scatter([], [], s=9, c=col, marker=mk, edgecolors="white", linewidths=0.3)
+              for col, mk in ((CLASS_COLORS[0], "o"), (CLASS_COLORS[1], "s"))]
+    ax_b.set(xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), aspect="equal", xticks=[], yticks=[])
+    for side in ax_b.spines.values():
+        side.set_linewidth(2.0)
+    ax_b.set_title(" ", fontsize=9, y=1.0)  # a fixed y: no title placement pass per frame
+    return {"ax_cost": ax_cost, "ax_b": ax_b, "curves": curves, "crosses": crosses, "now": now,
+            "image": image, "boundary": boundary, "points": points}
+
+
+def _toy_update(state: dict, data: dict[str, object], dataset: str, init: str, step: int) -> None:
+    """Show one (data set, initialization, step) in the artists of :func:`_toy_setup`."""
+    runs: dict[str, PlaygroundRun] = data["runs"]  # type: ignore[assignment]
+    run = runs[init]
+    step = int(step)
+    ax_cost, ax_b = state["ax_cost"], state["ax_b"]
+    # the cost panel, as _draw_cost(ax_cost, runs, init, step, legend=False) draws it
+    for r, rr in runs.items():
+        upto = min(step, rr.last_step)
+        bold = r == init
+        line = state["curves"][r]
+        line.set_data(np.arange(upto + 1), np.asarray(rr.history.loss[:upto + 1]))
+        line.set_linewidth(2.2 if bold else 1.0)
+        line.set_alpha(1.0 if bold else 0.7)
+        line.set_zorder(3 if bold else 2)
+        cross = state["crosses"][r]
+        cross.set_data([rr.last_step], [rr.history.loss[rr.last_step]])
+        cross.set_visible(bool(rr.history.diverged and step > rr.last_step))
+    state["now"].set_xdata([step, step])
+    state["now"].set_visible(step > 0)
+    top = max(max(rr.history.loss) for rr in runs.values())
+    bottom = min(min(rr.history.loss) for rr in runs.values())
+    xmax = max(max(rr.history.step[-1] for rr in runs.values()), 1)
+    lo, hi = max(bottom, 1e-4) * 0.7, top * 1.6
+    ax_cost.set(xlim=(0, xmax), ylim=(lo, hi))
+    ax_cost.xaxis.set_major_locator(FixedLocator([t for t in (0, 10, 100, 1000, 10000) if t <= xmax]))
+    ax_cost.yaxis.set_major_locator(FixedLocator([10.0**e for e in range(-4, 4) if lo <= 10.0**e <= hi]))
+    # the decision boundary
+    state["image"].set_data((data["bands"] + 0.5) / 10.0)  # type: ignore[operator]
+    state["boundary"].set_segments(data["lines"])
+    for c, points in enumerate(state["points"]):
+        points.set_offsets(run.X[run.y == c])
     for side in ax_b.spines.values():
         side.set_edgecolor(INIT_COLORS[init])
-        side.set_linewidth(2.0)
-    shown = min(int(step), run.last_step)
-    note = f" (stopped at {run.last_step})" if shown < int(step) else ""
-    ax_b.set_title(f"{dataset}, {init}, step {int(step)}{note}: {run.accuracy_at(shown):.0%} correct", fontsize=9,
-                   color=INIT_COLORS[init])
+    shown = min(step, run.last_step)
+    note = f" (stopped at {run.last_step})" if shown < step else ""
+    ax_b.title.set_text(f"{dataset}, {init}, step {step}{note}: {run.accuracy_at(shown):.0%} correct")
+    ax_b.title.set_color(INIT_COLORS[init])
 
 
 @register_figure
@@ -737,11 +830,12 @@ def toy_init_figure() -> Explorable:
     """
     roles = {f"{r} (k = {k:g})": r for r, k in TOY_INITS.items()}
     return Explorable(
-        _toy_draw,
+        _toy_update,
         [Choice("dataset", TOY_DATASETS, label="data set"),
          Choice("init", roles, label="initialization", default="appropriate"),
          Slider("step", 0, STEP_GRID[-1], grid=STEP_GRID, integer=True, label="gradient steps",
                 default=1000)],
+        setup=_toy_setup,
         compute=_toy_compute,
         caption=("The network [2, 6, 3, 1] (ReLU, ReLU, sigmoid) trained by full-batch gradient descent "
                  "(learning rate 0.1) from W[l] ~ N(0, k/n[l-1]). Left: the cost of all four "

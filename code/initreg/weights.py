@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from threadpoolctl import threadpool_limits
 
 from . import _validate as v
 from .datasets import DataSplit, load_digits
-from .explorable import Choice, Explorable, Slider, register_figure
+from .explorable import Choice, Explorable, Slider, _RasterCache, register_figure
 from .network import ACTIVATIONS, Network
 from .plotting import PENALTY_COLORS, new_figure
 from .regularizers import PENALTIES, UPDATES
@@ -571,8 +572,14 @@ def _hist_limit(*runs: TrainedRun) -> float:
     return max(0.1, math.ceil(m * 10.0) / 10.0)
 
 
-def _draw_hist(ax: object, run: TrainedRun, edges: np.ndarray, *, filled: bool) -> None:
+def _hist_counts(run: TrainedRun, edges: np.ndarray) -> np.ndarray:
+    """Counts of the weights on ``edges`` (weights beyond them in the end bins)."""
     counts, _ = np.histogram(np.clip(run.flat, edges[0], edges[-1]), bins=edges)
+    return counts
+
+
+def _draw_hist(ax: object, run: TrainedRun, edges: np.ndarray, *, filled: bool) -> None:
+    counts = _hist_counts(run, edges)
     if filled:
         ax.stairs(counts, edges, fill=True, color=run.color, alpha=0.45, label=run.label)
     else:
@@ -635,11 +642,18 @@ def _abs_panel(ax: object, base: TrainedRun, run: TrainedRun | None, bins: int) 
         _draw_abs(ax, run, bins, filled=False)
         if run.penalty == "l1" and run.band > 0:
             ax.axvline(math.log10(run.band), color=run.color, lw=1.0, ls="--")
+    _abs_axes(ax, base.n_weights)
+
+
+def _abs_axes(ax: object, n_weights: int | None) -> None:
+    """The frame of a ``log10|w|`` panel: ticks, log counts up to ``3·n_weights`` (left to
+    the caller when ``None``), the dotted :data:`NEAR_ZERO` line and the grid."""
     ticks = [_ZERO_X] + list(range(int(_LOG_LO) + 3, int(_LOG_HI) + 1, 3))
     labels = ["0"] + [f"1e{t}" if t else "1" for t in ticks[1:]]
     ax.set_xticks(ticks, labels)
     ax.set_yscale("log")
-    ax.set_ylim(0.7, 3.0 * base.n_weights)
+    if n_weights is not None:
+        ax.set_ylim(0.7, 3.0 * n_weights)
     ax.set_yticks(*_COUNT_TICKS)
     ax.minorticks_off()
     ax.set(xlabel="|w|, log scale (exact zeros at the left)", xlim=(_ZERO_X - 1.2, _LOG_HI))
@@ -734,31 +748,90 @@ def _explorer_compute(penalty: str, lam: float) -> dict[str, TrainedRun]:
 
 
 _EXPLORER_LIMIT = 1.5
+_EXPLORER_EDGES = np.linspace(-_EXPLORER_LIMIT, _EXPLORER_LIMIT, 76)
+_EXPLORER_ABS_BINS = 57
 
 
-def _explorer_draw(fig: Figure, data: dict[str, TrainedRun], penalty: str, lam: float) -> None:
-    base, run = data["base"], data["run"]
-    fig.set_layout_engine("none")  # fixed margins: constrained layout would double the redraw time
+def _explorer_setup(fig: Figure) -> dict[str, object]:
+    """The two panels, their ticks and labels, and every artist (placeholder data): built once."""
+    fig.set_layout_engine("none")  # fixed margins, as the frames have always had
     ax_w, ax_abs = fig.subplots(1, 2, gridspec_kw=dict(left=0.095, right=0.985, bottom=0.14, top=0.80,
                                                         wspace=0.16))
-    edges = np.linspace(-_EXPLORER_LIMIT, _EXPLORER_LIMIT, 76)
-    runs = [base] if run is base else [base, run]
-    for i, r in enumerate(runs):
-        _draw_hist(ax_w, r, edges, filled=(i == 0))
+    base_color = PENALTY_COLORS["none"]
+    n_w, n_abs = len(_EXPLORER_EDGES) - 1, _EXPLORER_ABS_BINS
+    abs_edges = np.linspace(_LOG_LO, _LOG_HI, n_abs + 1)
+    # as _draw_hist / _draw_abs draw them: the base filled, the penalized run as a line
+    # (placeholder counts of 1, positive for the log axes; update sets the data and colours)
+    w_base = ax_w.stairs(np.ones(n_w), _EXPLORER_EDGES, fill=True, color=base_color, alpha=0.45)
+    w_run = ax_w.stairs(np.ones(n_w), _EXPLORER_EDGES, color=base_color, lw=1.6)
+    abs_base = ax_abs.stairs(np.ones(n_abs), abs_edges, fill=True, color=base_color, alpha=0.45)
+    zeros_base = ax_abs.bar(_ZERO_X, 1, width=1.2, color=base_color, alpha=0.45)[0]
+    abs_run = ax_abs.stairs(np.ones(n_abs), abs_edges, color=base_color, lw=1.6)
+    zeros_run = ax_abs.bar(_ZERO_X, 1, width=1.2, color=base_color, alpha=0.9)[0]
+    band = ax_abs.axvline(0.0, color=base_color, lw=1.0, ls="--")
     ax_w.set_yscale("log")
-    ax_w.set_ylim(0.7, 3.0 * base.n_weights)
     ax_w.set_yticks(*_COUNT_TICKS)
     ax_w.set_xticks([-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5])
     ax_w.minorticks_off()
     ax_w.set(xlabel="weight value w (beyond ±1.5 in the end bins)", ylabel="number of weights",
              xlim=(-_EXPLORER_LIMIT, _EXPLORER_LIMIT))
     ax_w.grid(alpha=0.3)
-    _abs_panel(ax_abs, base, None if run is base else run, 57)
-    lines = [f"{r.label}: train {r.train_accuracy:.1%}, test {r.test_accuracy:.1%}, "
-             f"‖W‖ = {r.norm:.3g}, |w| < {NEAR_ZERO:g}: {r.near_zero():.0%}" for r in runs]
-    handles, _ = ax_w.get_legend_handles_labels()
-    fig.legend(handles, lines, loc="upper center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8,
-               ncols=1)
+    _abs_axes(ax_abs, None)
+    # One legend, drawn once: its texts and the run's handle change per frame. Without a
+    # penalty the run's row is left empty (text "" and handle hidden): the legend has no
+    # frame and hangs from the top, so it looks as a one-row legend.
+    legend = fig.legend([w_base, w_run], ["", ""], loc="upper center", bbox_to_anchor=(0.5, 1.0),
+                        frameon=False, fontsize=8, ncols=1)
+    # The axes (ticks, tick labels, labels, grid) never change and the legend takes 15
+    # states: blit them from rasters rather than lay out their text on every frame.
+    for ax in (ax_w, ax_abs):
+        for axis in (ax.xaxis, ax.yaxis):
+            ax.add_artist(_RasterCache(axis, lambda ax=ax: (tuple(ax.get_position().bounds),
+                                                             tuple(ax.viewLim.bounds))))
+    run_handle = legend.legend_handles[1]
+    fig.add_artist(_RasterCache(legend, lambda: (tuple(t.get_text() for t in legend.get_texts()),
+                                                 run_handle.get_visible() and run_handle.get_color())))
+    return dict(axes=(ax_w, ax_abs), w_base=w_base, w_run=w_run, abs_base=abs_base, abs_run=abs_run,
+                zeros_base=zeros_base, zeros_run=zeros_run, band=band, legend=legend)
+
+
+def _explorer_update(state: dict[str, object], data: dict[str, TrainedRun], penalty: str, lam: float) -> None:
+    base, run = data["base"], data["run"]
+    shown = run is not base
+    for ax in state["axes"]:
+        ax.set_ylim(0.7, 3.0 * base.n_weights)
+    state["w_base"].set_data(_hist_counts(base, _EXPLORER_EDGES), _EXPLORER_EDGES)
+    counts, edges, zeros = _abs_hist(base, _EXPLORER_ABS_BINS)
+    state["abs_base"].set_data(counts, edges)
+    state["zeros_base"].set_height(zeros)
+    state["zeros_base"].set_visible(zeros > 0)
+    for key in ("w_run", "abs_run", "zeros_run", "band"):
+        state[key].set_visible(shown)
+    handle = state["legend"].legend_handles[1]
+    handle.set_visible(shown)
+    texts = state["legend"].get_texts()
+    runs = [base, run] if shown else [base]
+    for text, r in itertools.zip_longest(texts, runs):
+        text.set_text("" if r is None else
+                      f"{r.label}: train {r.train_accuracy:.1%}, test {r.test_accuracy:.1%}, "
+                      f"‖W‖ = {r.norm:.3g}, |w| < {NEAR_ZERO:g}: {r.near_zero():.0%}")
+    if not shown:
+        return
+    state["w_run"].set_data(_hist_counts(run, _EXPLORER_EDGES), _EXPLORER_EDGES)
+    state["w_run"].set_edgecolor(run.color)
+    handle.set_color(run.color)
+    counts, edges, zeros = _abs_hist(run, _EXPLORER_ABS_BINS)
+    state["abs_run"].set_data(counts, edges)
+    state["abs_run"].set_edgecolor(run.color)
+    state["zeros_run"].set_height(zeros)
+    state["zeros_run"].set_facecolor(run.color)
+    state["zeros_run"].set_visible(zeros > 0)
+    has_band = run.penalty == "l1" and run.band > 0
+    state["band"].set_visible(has_band)
+    if has_band:
+        x = math.log10(run.band)
+        state["band"].set_xdata([x, x])
+        state["band"].set_color(run.color)
 
 
 @register_figure
@@ -767,9 +840,10 @@ def trained_weights_explorer() -> Explorable:
     histograms and the accuracies of the trained digits network update."""
     st = DIGITS_SETUP
     return Explorable(
-        _explorer_draw,
+        _explorer_update,
         [Choice("penalty", {"no penalty": "none", "L1": "l1", "L2": "l2"}, label="penalty", default="l1"),
          Slider("lam", 1e-5, 1.0, grid=list(EXPLORER_LAMBDAS), log=True, label="λ", default=0.01, fmt="{:g}")],
+        setup=_explorer_setup,
         compute=_explorer_compute,
         caption=(f"The {list(st['sizes'])} {st['activation']} network trained on the digits by SGD "
                  f"(α = {st['lr']:g}, batches of {st['batch_size']}, {st['epochs']} epochs) with the chosen "

@@ -33,6 +33,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validate as v
+from ..plotting import _TextTable
 
 __all__ = [
     "VARIANCE_SYMBOLS",
@@ -437,6 +438,7 @@ def check_variance(samples: object, expected: float, *, z: float = 4.0) -> Sampl
     fourth central moment μ₄ and σ² estimated from the sample (√(2/m)·σ² for a normal).
     """
     arr, expected, z = _check_sample(samples, expected, z)
+    expected = v.nonneg(expected, "expected")  # a variance
     c = arr - arr.mean()
     var = float(np.mean(c**2))
     mu4 = float(np.mean(c**4))
@@ -514,29 +516,8 @@ _CONVENTION_VARIANCE = {
 }
 
 
-class _Table:
-    """A small table shown as HTML in a notebook and as aligned text elsewhere."""
 
-    def __init__(self, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
-        self.header = header
-        self.rows = rows
-
-    def _repr_html_(self) -> str:
-        import html
-
-        pad = 'style="padding:0.1em 0.7em"'
-        head = "".join(f"<th {pad}>{html.escape(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td {pad}>{html.escape(c)}</td>" for c in r) + "</tr>" for r in self.rows)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    def __repr__(self) -> str:
-        cols = list(zip(self.header, *self.rows))
-        widths = [max(len(c) for c in col) for col in cols]
-        line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
-        return "\n".join([line(self.header), line(tuple("-" * w for w in widths))] + [line(r) for r in self.rows])
-
-
-def xavier_conventions_table(n_in: int = 64, n_out: int = 32) -> _Table:
+def xavier_conventions_table(n_in: int = 64, n_out: int = 32) -> _TextTable:
     """:data:`XAVIER_CONVENTIONS` with each variance evaluated for a layer n_in → n_out.
 
     See {ref}`chap-derivation`, step 7.
@@ -547,4 +528,4 @@ def xavier_conventions_table(n_in: int = 64, n_out: int = 32) -> _Table:
     for source, name, dist, var in XAVIER_CONVENTIONS:
         value = _CONVENTION_VARIANCE[var](n_in, n_out)
         rows.append((source, name, dist, var, f"{value:.5f}"))
-    return _Table(("source", "name", "distribution", "Var(w)", f"Var(w) for {n_in} → {n_out}"), rows)
+    return _TextTable(("source", "name", "distribution", "Var(w)", f"Var(w) for {n_in} → {n_out}"), rows)
