@@ -1,16 +1,27 @@
-"""Execute the chapters in place, and the checks the hygiene test shares.
+"""Execute the chapters: in place (`make execute`), or into the book's cache (`make book`).
 
-    python tests/notebooks.py chapters/*.ipynb     # what `make execute` runs
+    python tests/notebooks.py [chapters/x.ipynb ...]        # `make execute`: save outputs
+    python tests/notebooks.py --cache _build/.jupyter_cache  # `make book`: fill the cache
 
-Each notebook runs top to bottom in a fresh kernel, from its own folder (as Jupyter
-Book and Binder run it), and is saved with its outputs. Widget state is not stored:
-the static book shows every interactive figure through its precomputed frames.
+In place, each notebook runs top to bottom in a fresh kernel, from its own folder (as
+Jupyter Book and Binder run it), one after another, and is saved with its outputs: these
+are the outputs nbval checks. Widget state is not stored: the static book shows every
+interactive figure through its precomputed frames.
+
+With ``--cache``, the chapters whose code changed since the last build run side by side,
+one kernel per core, and their outputs go into Jupyter Book's execution cache, exactly as
+``jupyter-book build`` (``execute_notebooks: cache``) would store them one at a time; the
+build then finds every chapter cached and only renders. Each parallel kernel uses one BLAS
+thread, so two kernels never fight over the same two cores.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import nbformat
@@ -40,12 +51,87 @@ def execute(path: Path, timeout: int = 900) -> float:
     return time.perf_counter() - t0
 
 
-def main(paths: list[str]) -> None:
-    targets = [Path(p) for p in paths] if paths else chapter_notebooks()
+def _book_timeout() -> int:
+    """The per-cell timeout of the book's build (`execute.timeout` in _config.yml)."""
+    import yaml
+
+    return int(yaml.safe_load((ROOT / "_config.yml").read_text())["execute"]["timeout"])
+
+
+def _one_blas_thread() -> None:
+    # Inherited by the kernel this worker starts (set before any kernel exists).
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = "1"
+
+
+def _execute_for_cache(path: str, timeout: int) -> tuple[object, float, str | None]:
+    """Run one notebook as myst-nb's cache mode does; return (notebook, seconds, traceback)."""
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(Path(path).parent), timeout=timeout, allow_errors=False)
+    return result.nb, result.time, result.exc_string if result.err else None
+
+
+def warm_cache(cache_dir: Path, paths: list[Path], workers: int) -> list[Path]:
+    """Execute every notebook of ``paths`` missing from the cache, ``workers`` at a time.
+
+    The longest chapters (by their last cached run, else by size) start first, so the
+    two queues finish together. Returns the notebooks that failed.
+    """
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    cache = get_cache(str(cache_dir))
+    seconds: dict[str, float] = {}
+    for record in cache.list_cache_records():
+        seconds[Path(record.uri).name] = float(record.data.get("execution_seconds", 0.0))
+    todo = []
+    for p in paths:
+        try:
+            cache.match_cache_notebook(nbformat.read(p, as_version=4))
+        except KeyError:
+            todo.append(p.resolve())
+    if not todo:
+        print("every chapter is already in the cache", flush=True)
+        return []
+    todo.sort(key=lambda p: (seconds.get(p.name, 0.0), p.stat().st_size), reverse=True)
+    timeout = _book_timeout()
+    failed: list[Path] = []
+    t0 = time.perf_counter()
+    print(f"executing {len(todo)} chapters, {workers} at a time ...", flush=True)
+    with ProcessPoolExecutor(workers, initializer=_one_blas_thread if workers > 1 else None) as pool:
+        jobs = {pool.submit(_execute_for_cache, str(p), timeout): p for p in todo}
+        for job in as_completed(jobs):
+            p = jobs[job]
+            nb, secs, tb = job.result()
+            if tb is not None:
+                print(f"  {p.name} FAILED after {secs:.1f} s:\n{tb}", flush=True)
+                failed.append(p)
+                continue
+            record = cache.add_nb_to_project(str(p))
+            cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data={"execution_seconds": secs}),
+                                        check_validity=False, overwrite=True)
+            print(f"  {p.name} done in {secs:.1f} s", flush=True)
+    print(f"executed in {time.perf_counter() - t0:.1f} s", flush=True)
+    return failed
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("paths", nargs="*", help="notebooks (default: every chapter)")
+    parser.add_argument("--cache", type=Path, help="fill this Jupyter Book execution cache instead")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="kernels side by side with --cache (default: one per core)")
+    args = parser.parse_args(argv)
+    targets = [Path(p) for p in args.paths] if args.paths else chapter_notebooks()
+    if args.cache is not None:
+        return 1 if warm_cache(args.cache, targets, max(1, args.workers)) else 0
     for p in targets:
         print(f"executing {p} ...", flush=True)
         print(f"  done in {execute(p):.1f} s", flush=True)
+    return 0
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    sys.exit(main(sys.argv[1:]))
