@@ -52,10 +52,34 @@ def _sigmoid(z: np.ndarray, out: np.ndarray) -> np.ndarray:
     return out
 
 
+#: Beyond |z| = 20, tanh(z) is ±1 to double precision (1 − tanh(19.1) < 2⁻⁵³).
+_TANH_CLIP = 20.0
+
+
+def _tanh(z: np.ndarray) -> None:
+    """tanh in place: numpy's for float32; ``2/(1 + e^{−2z}) − 1`` for float64.
+
+    numpy vectorizes float32 tanh and exp, but not float64 tanh on AVX2 machines, where it
+    was over a third of the elementwise work of a float64 training step. The float64
+    formula (z clipped to ±20, so e^{−2z} cannot overflow; tanh is exactly ±1 there) is
+    three times faster and within 4·10⁻¹⁶ of numpy's tanh everywhere (tested), an error
+    the size of the last bit of a value near 1. It keeps |a| ≤ 1 and tanh(0) = 0.
+    """
+    if z.dtype != np.float64:
+        np.tanh(z, out=z)
+        return
+    np.clip(z, -_TANH_CLIP, _TANH_CLIP, out=z)
+    z *= -2.0
+    np.exp(z, out=z)
+    z += 1.0
+    np.divide(2.0, z, out=z)
+    z -= 1.0
+
+
 def _activate(kind: str, z: np.ndarray) -> None:
     """Apply g in place."""
     if kind == "tanh":
-        np.tanh(z, out=z)
+        _tanh(z)
     elif kind == "relu":
         np.maximum(z, 0.0, out=z)
     elif kind == "sigmoid":
