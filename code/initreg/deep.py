@@ -43,7 +43,7 @@ from . import _validate as v
 from .datasets import DataSplit, load_digits
 from .diagnostics import (LayerStats, TrainingStats, _decade_label, _decade_ticks, _single_threaded, _Table,
                           layer_stats, plot_layer_histograms, track_layer_stats)
-from .explorable import Choice, Explorable, Slider, register_figure
+from .explorable import Choice, Explorable, Slider, Stamp, _paste, _stamp, register_figure
 from .initializers import INIT_SCHEMES, Initializer, initializer
 from .network import ACTIVATIONS, Network
 from .plotting import COLORS, INIT_COLORS, new_figure
@@ -178,7 +178,7 @@ class _StampedLegend(Artist):
         self.legend: Legend | None = None
         self._legends: dict[Any, Legend] = {}
         self._boxes: dict[Any, dict[int, Any]] = {}
-        self._stamps: dict[Any, tuple[np.ndarray, int, int]] = {}
+        self._stamps: dict[Any, Stamp | None] = {}
 
     def set_entries(self, key: Any, handles: Sequence[Artist], labels: Sequence[str]) -> None:
         """Show the legend of ``handles`` (their current look) and ``labels``, known by ``key``."""
@@ -227,19 +227,8 @@ class _StampedLegend(Artist):
         k = (self.key, code, renderer.width, renderer.height, renderer.dpi)
         if k not in self._stamps:
             self.legend.set_loc(code)
-            scratch = RendererAgg(renderer.width, renderer.height, renderer.dpi)
-            self.legend.draw(scratch)
-            pixels = np.asarray(scratch.buffer_rgba())
-            rows, cols = np.nonzero(pixels[..., 3])
-            if rows.size == 0:
-                return
-            r0, r1, c0, c1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-            # draw_image takes the rows bottom first
-            self._stamps[k] = (pixels[r0:r1, c0:c1][::-1].copy(), int(c0), pixels.shape[0] - int(r1))
-        stamp, x, y = self._stamps[k]
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, x, y, stamp)
-        gc.restore()
+            self._stamps[k] = _stamp(self.legend.draw, RendererAgg(renderer.width, renderer.height, renderer.dpi))
+        _paste(renderer, self._stamps[k])
         self.stale = False
 
 

@@ -414,15 +414,16 @@ class Explorable:
     def time_update(self, **values: Any) -> tuple[float, float]:
         """Seconds for one live update: ``(compute, compute + update + render to PNG)``.
 
-        Measured as the widget does it: on one kept figure (built by the first call).
+        Measured as the widget does it: on one kept figure, which the first call builds (so
+        a first call measures what displaying the figure costs).
         """
         vals = self._values(values)
-        if self._live is None:
-            self._live = self.canvas()
         t0 = time.perf_counter()
         if self.compute is not None:
             self.compute(**vals)
         t1 = time.perf_counter()
+        if self._live is None:
+            self._live = self.canvas()
         self._live.show(**vals)
         self._live.png(compact=False)
         return t1 - t0, time.perf_counter() - t0
@@ -593,6 +594,32 @@ class _Canvas:
         return out.getvalue()
 
 
+#: A rendered artist's pixels, cropped to what it covers: (RGBA rows bottom first, x, y).
+Stamp = tuple[np.ndarray, int, int]
+
+
+def _stamp(draw: Callable[[RendererAgg], object], off: RendererAgg) -> Stamp | None:
+    """Render ``draw`` into the transparent offscreen renderer ``off``; crop what it covered."""
+    off.clear()
+    draw(off)
+    rgba = np.asarray(off.buffer_rgba())
+    rows = np.flatnonzero(rgba[..., 3].any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(rgba[..., 3].any(axis=0))
+    # draw_image takes the bottom row first, placed by its distance from the bottom
+    return (rgba[rows[-1]:(rows[0] - 1 if rows[0] else None):-1, cols[0]:cols[-1] + 1].copy(),
+            int(cols[0]), rgba.shape[0] - 1 - int(rows[-1]))
+
+
+def _paste(renderer: RendererAgg, stamp: Stamp | None) -> None:
+    """Composite a :func:`_stamp` onto an Agg renderer of the same size and dpi."""
+    if stamp is not None:
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, stamp[1], stamp[2], stamp[0])
+        gc.restore()
+
+
 class _RasterCache(Artist):
     """Stands in for ``artist`` (hidden itself) and draws it from rasters kept per ``key()``.
 
@@ -612,7 +639,7 @@ class _RasterCache(Artist):
     def __init__(self, artist: Artist, key: Callable[[], object], size: int = 32) -> None:
         super().__init__()
         self._artist, self._key, self._size = artist, key, size
-        self._cache: OrderedDict[object, tuple[np.ndarray, int, int] | None] = OrderedDict()
+        self._cache: OrderedDict[object, Stamp | None] = OrderedDict()
         self._off: tuple[tuple[int, int, float], RendererAgg] | None = None
         artist.set_visible(False)
         self.set_zorder(artist.get_zorder())
@@ -651,23 +678,10 @@ class _RasterCache(Artist):
             # one offscreen renderer per size and dpi: its text metrics cache stays warm
             if self._off is None or self._off[0] != key[:3]:
                 self._off = (key[:3], RendererAgg(w, h, renderer.dpi))
-            off = self._off[1]
-            off.clear()
-            self._draw_artist(off)
-            rgba = np.asarray(off.buffer_rgba())
-            rows = np.flatnonzero(rgba[..., 3].any(axis=1))
-            cols = np.flatnonzero(rgba[..., 3].any(axis=0))
-            # draw_image takes the bottom row first, placed by its distance from the bottom
-            self._cache[key] = None if rows.size == 0 else (
-                rgba[rows[-1]:(rows[0] - 1 if rows[0] else None):-1, cols[0]:cols[-1] + 1].copy(),
-                int(cols[0]), h - 1 - int(rows[-1]))
+            self._cache[key] = _stamp(self._draw_artist, self._off[1])
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
-        hit = self._cache[key]
-        if hit is not None:
-            gc = renderer.new_gc()
-            renderer.draw_image(gc, hit[1], hit[2], hit[0])
-            gc.restore()
+        _paste(renderer, self._cache[key])
 
 
 def _axis_key(axis: object) -> Callable[[], object]:
