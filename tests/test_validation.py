@@ -73,3 +73,10 @@ def test_landscape_labels_are_strings():
         initreg.least_squares_landscape(X, y, name=3)
     with pytest.raises(TypeError, match="title must be a non-empty string"):
         initreg.least_squares_landscape(X, y, title="  ")
+
+
+def test_a_landscape_argument_names_land_and_the_choices():
+    with pytest.raises(ValueError, match="land must be a Landscape or one of least_squares, himmelblau"):
+        initreg.landscape_path("bogus", "l1")
+    with pytest.raises(TypeError, match="land must be a Landscape or one of"):
+        initreg.penalized_minimum(3, "l1", 0.1)

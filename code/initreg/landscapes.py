@@ -241,8 +241,12 @@ def landscape(name: str) -> Landscape:
 
 
 def _as_landscape(land: Landscape | str) -> Landscape:
+    """A :class:`Landscape`, or the named one; an error names ``land`` and the choices."""
     if isinstance(land, Landscape):
         return land
+    if not isinstance(land, str) or land not in LANDSCAPES:
+        exc = TypeError if not isinstance(land, str) else ValueError
+        raise exc(f"land must be a Landscape or one of {', '.join(LANDSCAPES)}; got {land!r}")
     return landscape(land)
 
 
