@@ -43,7 +43,7 @@ from . import _validate as v
 from .datasets import DataSplit, load_digits
 from .diagnostics import (LayerStats, TrainingStats, _decade_label, _decade_ticks, _single_threaded, _Table,
                           layer_stats, plot_layer_histograms, track_layer_stats)
-from .explorable import Choice, Explorable, Slider, Stamp, _paste, _stamp, register_figure
+from .explorable import Choice, Explorable, Slider, Stamp, _paste, _pin_axis_labels, _stamp, register_figure
 from .initializers import INIT_SCHEMES, Initializer, initializer
 from .network import ACTIVATIONS, Network
 from .plotting import COLORS, INIT_COLORS, new_figure
@@ -75,18 +75,10 @@ def _log_y(ax: Axes, lo: float, hi: float) -> None:
 
 
 def _pin_labels(fig: Figure) -> None:
-    """Lay ``fig`` out once and pin every axis label and axes title where matplotlib put it.
-
-    Otherwise every draw measures the tick labels of each axis again to move its label and
-    the title clear of them. For a figure whose tick labels keep their size from frame to
-    frame (fixed margins, fixed ticks) the positions never change, so a setup pins them.
-    """
-    fig.draw_without_rendering()
+    """:func:`~initreg.explorable._pin_axis_labels`, and every axes title pinned where
+    matplotlib put it (clear of the tick labels)."""
+    _pin_axis_labels(fig)
     for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            if axis.label.get_text():
-                where = axis.label.get_transform().transform(axis.label.get_position())
-                axis.set_label_coords(*ax.transAxes.inverted().transform(where))
         ax.set_title(ax.title.get_text(), y=ax.title.get_position()[1], fontsize=ax.title.get_fontsize())
 
 

@@ -29,6 +29,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from . import _threads
 from . import _validate as v
 from .explorable import Choice, Explorable, Slider, _axis_key, _RasterCache, register_figure
 from .initializers import initializer
@@ -57,13 +58,11 @@ def _single_threaded(fn: F) -> F:
 
     The matrices of this module are small (a few hundred rows); splitting their products
     over threads costs more than it saves, and far more on a busy machine, where idle BLAS
-    threads spin while waiting for a core.
+    threads spin while waiting for a core (see :mod:`initreg._threads`).
     """
     @functools.wraps(fn)
     def wrapper(*args: object, **kwargs: object) -> object:
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _threads.one_thread():
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -594,6 +594,21 @@ class _Canvas:
         return out.getvalue()
 
 
+def _pin_axis_labels(fig: Figure) -> None:
+    """Lay ``fig`` out once and fix every axis label where matplotlib put it.
+
+    For an :class:`Explorable`'s ``setup``. Otherwise every frame measures the tick labels
+    of each axis again to move its label clear of them; in a figure with fixed margins and
+    tick labels that keep their size, the places never change.
+    """
+    fig.draw_without_rendering()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.label.get_text():
+                where = axis.label.get_transform().transform(axis.label.get_position())
+                axis.set_label_coords(*ax.transAxes.inverted().transform(where))
+
+
 #: A rendered artist's pixels, cropped to what it covers: (RGBA rows bottom first, x, y).
 Stamp = tuple[np.ndarray, int, int]
 

@@ -51,8 +51,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import sympy as sp
 from scipy.optimize import minimize
-from threadpoolctl import threadpool_limits
 
+from . import _threads
 from . import _validate as v
 from matplotlib.ticker import MaxNLocator
 
@@ -350,7 +350,7 @@ def _minimum(land: Landscape, penalty: str, lam: float, extra: tuple[np.ndarray,
     starts = _grid_starts(z, g1, g2, k) + [np.asarray(m, float) for m in land.minima] + list(extra)
     best_w, best = None, np.inf
     # two-variable problems: BLAS threads only add contention (measured 60x slower under load)
-    with threadpool_limits(1):
+    with _threads.one_thread():
         for s in starts:
             w, val = _polish(land, penalty, lam, s)
             if val < best:

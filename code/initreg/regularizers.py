@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _validate as v
-from .explorable import Choice, Explorable, Slider, register_figure
+from .explorable import Choice, Explorable, Slider, _pin_axis_labels, register_figure
 
 __all__ = [
     "PENALTIES",
@@ -361,11 +361,7 @@ def _dyn_setup(fig: "Figure") -> dict:
     # every frame: the axis labels' places (from every tick label's box) and the legend's
     # (a tree of boxes). Fix the axis labels where matplotlib puts them, and draw the
     # legend's entries as plain artists (axes coordinates) where the legend put them.
-    fig.draw_without_rendering()
-    for a in (ax, bx):
-        for axis in (a.xaxis, a.yaxis):
-            xy = axis.label.get_transform().transform(axis.label.get_position())
-            axis.set_label_coords(*a.transAxes.inverted().transform(xy))
+    _pin_axis_labels(fig)
     to_axes = bx.transAxes.inverted()
     entries = []
     for handle, text in zip(leg.legend_handles, leg.get_texts()):

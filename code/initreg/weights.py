@@ -34,8 +34,8 @@ from types import MappingProxyType
 
 import numpy as np
 from matplotlib.figure import Figure
-from threadpoolctl import threadpool_limits
 
+from . import _threads
 from . import _validate as v
 from .datasets import DataSplit, load_digits
 from .explorable import Choice, Explorable, Slider, _RasterCache, register_figure
@@ -309,7 +309,7 @@ def train_penalized(
     net = Network(sizes, activation, init=init, rng=np.random.default_rng(seed))
     order_rng = np.random.default_rng(seed + 1)
     kw = dict(lr=lr, batch_size=batch_size, rng=order_rng, penalty=penalty, lam=lam, update=update)
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _threads.one_thread():
         # epochs − 1 epochs, a copy, then the last one: the generator continues, so the
         # batches are exactly those of a single call with `epochs`
         if epochs > 1:
@@ -509,7 +509,7 @@ class LambdaSweep:
 
 def _sweep_row(split: Holdout, penalty: str, lam: float, kw: dict) -> tuple[float, ...]:
     run = train_penalized(split.train_split, "none" if lam == 0 else penalty, lam, **kw)
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _threads.one_thread():
         _, test_acc = run.net.evaluate(split.X_test, split.y_test)
     # train_split's "test" rows are the validation rows
     return (run.train_accuracy, run.test_accuracy, test_acc, run.test_loss, run.norm, run.near_zero())
