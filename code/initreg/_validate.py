@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -105,3 +105,15 @@ def same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
             f"{name_a} and {name_b} must have the same number of rows; "
             f"got {a.shape[0]} and {b.shape[0]}"
         )
+
+
+def items_of(value: Any, name: str, kind: type) -> list[Any]:
+    """A non-empty sequence (or the values of a mapping) whose every item is a ``kind``."""
+    if isinstance(value, Mapping):
+        value = list(value.values())
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or not value:
+        raise ValueError(f"{name} must be a non-empty sequence of {kind.__name__}")
+    for i, item in enumerate(value):
+        if not isinstance(item, kind):
+            raise TypeError(f"{name}[{i}] must be a {kind.__name__}; got {type(item).__name__}")
+    return list(value)

@@ -383,14 +383,7 @@ class RunTable:
     columns = ("penalty", "λ", "train accuracy", "test accuracy", "‖W‖", f"|w| < {NEAR_ZERO:g}")
 
     def __init__(self, runs: Sequence[TrainedRun]) -> None:
-        if isinstance(runs, Mapping):
-            runs = list(runs.values())
-        if isinstance(runs, (str, bytes)) or not isinstance(runs, Sequence) or not runs:
-            raise ValueError("runs must be a non-empty sequence of TrainedRun")
-        for i, r in enumerate(runs):
-            if not isinstance(r, TrainedRun):
-                raise TypeError(f"runs[{i}] must be a TrainedRun; got {type(r).__name__}")
-        self.runs = list(runs)
+        self.runs = v.items_of(runs, "runs", TrainedRun)
         self.rows = [
             (_PENALTY_LABELS[r.penalty] + (" (proximal)" if r.update == "proximal" else ""),
              "–" if r.penalty == "none" else f"{r.lam:g}",
@@ -698,13 +691,7 @@ def plot_lambda_sweep(sweeps: Sequence[LambdaSweep] | Mapping[str, LambdaSweep])
     validation accuracy (both chosen on validation)."""
     if isinstance(sweeps, LambdaSweep):
         sweeps = [sweeps]
-    if isinstance(sweeps, Mapping):
-        sweeps = list(sweeps.values())
-    if isinstance(sweeps, (str, bytes)) or not isinstance(sweeps, Sequence) or not sweeps:
-        raise ValueError("sweeps must be a non-empty sequence of LambdaSweep")
-    for i, s in enumerate(sweeps):
-        if not isinstance(s, LambdaSweep):
-            raise TypeError(f"sweeps[{i}] must be a LambdaSweep; got {type(s).__name__}")
+    sweeps = v.items_of(sweeps, "sweeps", LambdaSweep)
     fig, axes = new_figure(9.0, 3.4, ncols=3)
     ax_acc, ax_norm, ax_sparse = axes[0]
     zero_xs = []
