@@ -17,6 +17,7 @@ One module per concept, in the order of the book:
 ``landscapes``      two-parameter loss landscapes and regularization paths (Part II)
 ``plotting``        the book's colours and common plots
 ``explorable``      interactive figures, live in Jupyter and static in HTML
+``claims``          the numbers a chapter quotes and the claims it checks (every chapter)
 ==================  ===============================================================
 
 Every public name is importable from ``initreg`` directly.
@@ -36,12 +37,13 @@ from .weights import *  # noqa: F401,F403
 from .landscapes import *  # noqa: F401,F403
 from .plotting import *  # noqa: F401,F403
 from .explorable import *  # noqa: F401,F403
+from .claims import *  # noqa: F401,F403
 
 from . import (  # noqa: E402
     datasets, network, training, generalization, initializers, playground, derivations,
-    diagnostics, deep, regularizers, weights, landscapes, plotting, explorable,
+    diagnostics, deep, regularizers, weights, landscapes, plotting, explorable, claims,
 )
 
 __version__ = "0.1.0"
-_MODULES = (datasets, network, training, generalization, initializers, playground, derivations, diagnostics, deep, regularizers, weights, landscapes, plotting, explorable)
+_MODULES = (datasets, network, training, generalization, initializers, playground, derivations, diagnostics, deep, regularizers, weights, landscapes, plotting, explorable, claims)
 __all__ = [name for mod in _MODULES for name in mod.__all__]

@@ -1,13 +1,58 @@
-"""The book's Sphinx extension: what the static figure players need from the page around them.
+"""The book's Sphinx extension: the prose numbers, and what the static figure players need.
 
 ``_config.yml`` loads this module (``sphinx.extra_extensions: [..., initreg._sphinx]``).
-It is not part of the textbook's API and imports nothing from Sphinx, so ``initreg``
-works without it.
+It is not part of the textbook's API; it imports Sphinx and myst-nb only inside
+:func:`setup`, so ``initreg`` works without them.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+#: The one form a prose number takes: ``{eval}`page.name```, ``name`` a value of the
+#: chapter's :class:`initreg.Page` (see :mod:`initreg.claims`).
+EVAL_EXPRESSION = re.compile(r"^page\.([A-Za-z][A-Za-z0-9_]*)$")
+
+
+def _eval_role() -> Any:
+    """The ``eval`` role of the book: ``{eval}`page.name``` shows the value glued as ``name``.
+
+    myst-nb's own ``eval`` role asks a live kernel (its ``inline`` execution mode, which
+    executes every chapter again, one after another, on every build). The book executes
+    its chapters into the cache instead, so this role reads the same text from the
+    chapter's stored outputs: ``page.value(name, ...)`` glued it, exactly as the kernel
+    would print ``page.name``. JupyterLab (``jupyterlab-myst``) evaluates the same
+    expression in the kernel. A number that is missing, or an expression of another form,
+    is a build warning, and the book builds with warnings as errors.
+    """
+    from docutils import nodes
+    from myst_nb.core.variables import RetrievalError, create_warning
+    from myst_nb.ext.glue.utils import retrieve_glue_data
+    from myst_nb.ext.utils import RoleBase
+
+    class PageValueRole(RoleBase):
+        def run(self) -> tuple[list[Any], list[Any]]:
+            match = EVAL_EXPRESSION.match(self.text.strip())
+            if match is None:
+                return [], [create_warning(
+                    f"{{eval}} takes page.NAME, a value of the chapter's initreg.Page; got {self.text!r}",
+                    self.document, self.line, subtype="eval")]
+            key = match.group(1)
+            try:
+                data = retrieve_glue_data(self.document, key).data
+            except RetrievalError:
+                return [], [create_warning(
+                    f"page.{key}: no value {key!r} was set in this chapter (page.value or page.check(name=...))",
+                    self.document, self.line, subtype="eval")]
+            text = data.get("text/plain")
+            if not isinstance(text, str):
+                return [], [create_warning(f"page.{key} has no text", self.document, self.line, subtype="eval")]
+            node = nodes.inline(text, text, classes=["initreg-value"])
+            self.set_source_info(node)
+            return [node], []
+
+    return PageValueRole()
 
 
 
@@ -51,7 +96,9 @@ def _dedupe_scripts(app: Any, pagename: str, templatename: str, context: dict, d
 
 
 def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point: see :func:`_drop_widget_state` and :func:`_dedupe_scripts`."""
+    """Sphinx entry point: see :func:`_eval_role`, :func:`_drop_widget_state` and
+    :func:`_dedupe_scripts`."""
+    app.add_role("eval", _eval_role(), override=True)
     app.connect("doctree-read", _drop_widget_state)
     app.connect("html-page-context", _dedupe_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
