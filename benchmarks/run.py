@@ -455,7 +455,7 @@ def bench_book(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="initreg-bench-") as tmp:
         # What `make book` runs: execute the chapters side by side into the build's cache,
         # then build (every chapter found in the cache).
-        warm = [sys.executable, "tests/notebooks.py", "--cache", str(Path(tmp) / "_build" / ".jupyter_cache")]
+        warm = [sys.executable, "tools/notebooks.py", "--cache", str(Path(tmp) / "_build" / ".jupyter_cache")]
         cmd = [str(bin_dir / "jupyter-book"), "build", str(ROOT), "--path-output", tmp, "-W", "-n", "--keep-going"]
         print("  clean build:", " ".join(warm[1:]), "&& jupyter-book", " ".join(cmd[1:3]), "--path-output", tmp,
               flush=True)
@@ -464,7 +464,7 @@ def bench_book(args: argparse.Namespace) -> dict[str, Any]:
         t_exec = time.perf_counter() - t0
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT) if pre.returncode == 0 else pre
         log = pre.stdout + pre.stderr + (proc.stdout + proc.stderr if proc is not pre else "")
-        # tests/notebooks.py prints "  <chapter>.ipynb done in N s"
+        # tools/notebooks.py prints "  <chapter>.ipynb done in N s"
         per_nb = {m.group(1): float(m.group(2))
                   for m in re.finditer(r"^\s+(\S+)\.ipynb done in ([0-9.]+) s", pre.stdout, re.M)}
         out["build"] = {"seconds": time.perf_counter() - t0, "execute_seconds": t_exec,

@@ -1,12 +1,16 @@
 """Execute the chapters: in place (`make execute`), or into the book's cache (`make book`).
 
-    python tests/notebooks.py [chapters/x.ipynb ...]        # `make execute`: save outputs
-    python tests/notebooks.py --cache _build/.jupyter_cache  # `make book`: fill the cache
+    python tools/notebooks.py [chapters/x.ipynb ...]        # `make execute`: save outputs
+    python tools/notebooks.py --cache _build/.jupyter_cache  # `make book`: fill the cache
 
 In place, each notebook runs top to bottom in a fresh kernel, from its own folder (as
 Jupyter Book and Binder run it), one after another, and is saved with its outputs: these
 are the outputs nbval checks. Widget state is not stored: the static book shows every
-interactive figure through its precomputed frames.
+interactive figure through its precomputed frames. Each Markdown cell's prose numbers,
+``{eval}`page.name```, are evaluated in the kernel when the run reaches the cell, as
+JupyterLab does when it runs the cell, and stored in the cell's ``user_expressions``
+metadata: ``jupyterlab-myst`` shows them from there as soon as the chapter is opened,
+before any kernel runs (``tests/test_notebooks.py`` checks that they are the glued values).
 
 With ``--cache``, the chapters whose code changed since the last build run side by side,
 one kernel per core, and their outputs go into Jupyter Book's execution cache, exactly as
@@ -19,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -26,9 +31,45 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.util import ensure_async
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
+
+
+#: A prose number in a Markdown cell: ``{eval}`expression```, as MyST writes an inline expression.
+EVAL_ROLE = re.compile(r"\{eval\}`([^`]+)`")
+
+
+def eval_expressions(source: str) -> list[str]:
+    """The distinct ``{eval}`` expressions of a Markdown cell, in order."""
+    return list(dict.fromkeys(e.strip() for e in EVAL_ROLE.findall(source)))
+
+
+class ProseClient(NotebookClient):
+    """An nbclient that also evaluates each Markdown cell's ``{eval}`` expressions when the
+    run reaches the cell and stores the results as ``jupyterlab-myst`` does."""
+
+    async def async_execute_cell(self, cell, cell_index, execution_count=None, store_history=True):
+        if cell.cell_type != "markdown":
+            return await super().async_execute_cell(cell, cell_index, execution_count, store_history)
+        exprs = eval_expressions(cell.source)
+        cell.metadata.pop("user_expressions", None)
+        if not exprs:
+            return cell
+        msg_id = await ensure_async(self.kc.execute(
+            "", silent=False, store_history=False, user_expressions={str(i): e for i, e in enumerate(exprs)}))
+        reply = await self.async_wait_for_reply(msg_id, cell)
+        results = reply["content"]["user_expressions"]
+        stored = []
+        for i, expr in enumerate(exprs):
+            result = results[str(i)]
+            if result.get("status") != "ok":
+                raise RuntimeError(f"cell {cell_index}: {{eval}}`{expr}` failed: "
+                                   f"{result.get('ename')}: {result.get('evalue')}")
+            stored.append({"expression": expr, "result": result})
+        cell.metadata["user_expressions"] = stored
+        return cell
 
 
 def chapter_notebooks() -> list[Path]:
@@ -43,9 +84,9 @@ def execute(path: Path, timeout: int = 900) -> float:
             cell.execution_count = None
             cell.metadata.pop("execution", None)
     t0 = time.perf_counter()
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
-                   store_widget_state=False, record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    ProseClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                store_widget_state=False, record_timing=False,
+                resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.pop("widgets", None)
     nbformat.write(nb, path)
     return time.perf_counter() - t0
