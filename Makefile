@@ -1,7 +1,8 @@
 # The book's commands. `make book` and `make test` are the two a reader needs.
 #   make book     set up .venv, execute every chapter and build the HTML book
-#   make test     the whole suite: unit tests, strict nbval, build, browser test
+#   make test     the whole suite: unit tests, strict nbval, mutants, build, browser test
 #   make execute  re-execute every chapter in place and save its outputs
+#   make mutants  make initreg wrong on purpose, one mistake at a time: every chapter must stop
 #   make bench    the benchmark (engine against numpy GEMM and PyTorch, live figures, book)
 #   make clean    remove the build (keeps .venv)
 
@@ -27,10 +28,10 @@ export OPENBLAS_CORETYPE := Haswell
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 endif
 
-.PHONY: help venv book html execute test unit nbval build-test browser bench clean
+.PHONY: help venv book html execute test unit nbval mutants build-test browser bench clean
 
 help:
-	@sed -n '2,7p' Makefile | sed 's/^# *//'
+	@sed -n '2,8p' Makefile | sed 's/^# *//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "make needs Python 3.11 (set PYTHON=/path/to/python3.11); got " + sys.version.split()[0])'
@@ -42,24 +43,29 @@ venv: $(STAMP)
 
 # Build the HTML book with every warning an error (-W -n --keep-going); the log is
 # kept for the build test. The chapters that changed since the last build are executed
-# first, one kernel per core, into Jupyter Book's cache (tests/notebooks.py --cache), so
+# first, one kernel per core, into Jupyter Book's cache (tools/notebooks.py --cache), so
 # the build itself finds them all cached and only renders.
 html: $(STAMP)
 	mkdir -p $(BUILD)
-	$(BIN)/python tests/notebooks.py --cache $(BUILD)/.jupyter_cache
+	$(BIN)/python tools/notebooks.py --cache $(BUILD)/.jupyter_cache
 	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BUILD)/build.log
 
 book: html
 	@echo "The book is at $(abspath $(HTML))/index.html"
 
 execute: $(STAMP)
-	$(BIN)/python tests/notebooks.py
+	$(BIN)/python tools/notebooks.py
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -m "not browser and not build" -q
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest --nbval chapters --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -q
+
+# Each mutant of tools/mutants.py makes initreg consistently wrong in one named way; the
+# chapters that teach that piece must each stop on a checked claim (an AssertionError).
+mutants: $(STAMP)
+	$(BIN)/python tools/mutants.py
 
 build-test: html
 	$(BIN)/python -m pytest tests -m build -q
@@ -70,7 +76,7 @@ browser: html
 	bash tests/ensure_chromium.sh
 	$(BIN)/python -m pytest tests -m browser -q
 
-test: unit nbval build-test browser
+test: unit nbval mutants build-test browser
 
 # The benchmark measures the fastest kernels the machine has: the pinned kernels above (and
 # OPENBLAS_L2_SIZE, which some machines set for old OpenBLAS builds) are unset for this
