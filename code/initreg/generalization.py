@@ -18,7 +18,7 @@ from .datasets import DataSplit
 from .network import ACTIVATIONS, Network
 from .training import History, train
 
-__all__ = ["CapacityCurve", "capacity_curve", "training_curve"]
+__all__ = ["CapacityCurve", "TrainingCurve", "capacity_curve", "training_curve"]
 
 
 @dataclass(frozen=True)
@@ -75,9 +75,48 @@ def capacity_curve(data: DataSplit, widths: Sequence[int], *, epochs: int, lr: f
     return CapacityCurve(np.array(ws), a[:, 0], a[:, 1], a[:, 2], a[:, 3])
 
 
+@dataclass(frozen=True)
+class TrainingCurve:
+    """One training run, recorded every few epochs, with its test loss taken apart.
+
+    ``history`` holds the training and test loss and accuracy of every record. At each
+    record the test images are split into those the network classifies correctly and
+    those it gets wrong: ``test_loss_right`` and ``test_loss_wrong`` are their mean
+    cross-entropies, ``n_wrong`` how many are wrong. The test loss is the weighted mean
+    of the two, so they show whether a rising test loss comes from more mistakes or from
+    more confident ones (the introduction, {ref}`chap-intro`).
+    """
+
+    history: History
+    epoch: np.ndarray
+    test_loss_right: np.ndarray
+    test_loss_wrong: np.ndarray
+    n_wrong: np.ndarray
+
+    @property
+    def best_index(self) -> int:
+        """The record of the lowest test loss (the first, if several tie)."""
+        return int(np.argmin(self.history.test_loss))
+
+    def series(self, key: str) -> np.ndarray:
+        """A recorded series of the history (``"loss"``, ``"test_loss"``, ``"accuracy"``,
+        ``"test_accuracy"``) as an array."""
+        v.choice(key, "key", ("loss", "test_loss", "accuracy", "test_accuracy"))
+        return np.asarray(getattr(self.history, key))
+
+    def at_best(self, key: str) -> float:
+        """The series ``key`` at the record of the lowest test loss."""
+        return float(self.series(key)[self.best_index])
+
+    def after_best(self, key: str) -> np.ndarray:
+        """The series ``key`` from the record of the lowest test loss to the end."""
+        return self.series(key)[self.best_index:]
+
+
 def training_curve(data: DataSplit, width: int, *, epochs: int, lr: float, seed: int,
-                   record_every: int = 10, activation: str = "tanh") -> History:
-    """Train one ``[n0, width, classes]`` network and record train and test loss over time."""
+                   record_every: int = 10, activation: str = "tanh") -> TrainingCurve:
+    """Train one ``[n0, width, classes]`` network (Xavier init, full batch) and record its
+    training and test loss and accuracy every ``record_every`` epochs (a :class:`TrainingCurve`)."""
     data = _check_split(data)
     width = v.positive_int(width, "width")
     epochs, lr, activation = _check_training(epochs, lr, activation)
@@ -85,5 +124,20 @@ def training_curve(data: DataSplit, width: int, *, epochs: int, lr: float, seed:
     record_every = v.positive_int(record_every, "record_every")
     net = Network([data.n_features, width, data.n_classes], activation, init="xavier",
                   rng=np.random.default_rng(seed))
-    return train(net, data.X_train, data.y_train, epochs=epochs, lr=lr, X_test=data.X_test,
-                 y_test=data.y_test, record_every=record_every)
+    rows: list[tuple[int, float, float, int]] = []
+    y_test = np.asarray(data.y_test)
+
+    def split(epoch: int, net: Network) -> None:
+        p = net.predict_proba(data.X_test)
+        with np.errstate(divide="ignore"):
+            loss = -np.log(p[np.arange(len(y_test)), y_test])
+        wrong = p.argmax(axis=1) != y_test
+        rows.append((epoch, float(loss[~wrong].mean()) if (~wrong).any() else 0.0,
+                     float(loss[wrong].mean()) if wrong.any() else 0.0, int(wrong.sum())))
+
+    hist = train(net, data.X_train, data.y_train, epochs=epochs, lr=lr, X_test=data.X_test,
+                 y_test=data.y_test, record_every=record_every, callback=split)
+    if hist.diverged:
+        raise RuntimeError(f"training width {width} {hist.status}; lower lr")
+    a = np.array(rows, dtype=float)
+    return TrainingCurve(hist, a[:, 0].astype(int), a[:, 1], a[:, 2], a[:, 3].astype(int))
