@@ -13,6 +13,9 @@ page this test asserts that
 * every static interactive figure (``figure.initreg-explorable``) answers each of its
   controls, from the mouse and from the keyboard: the shown frame and its alt text change;
 * no inert ipywidget, widget state or widget-manager script is on the page;
+* every chapter lists its checked claims in boxes (``details.initreg-claims``), shows its
+  prose numbers as values (no ``{eval}`` or ``{glue`` left as text), and no visible code
+  cell is mostly checks and glue (those cells are behind the "Show code cell source" toggle);
 * the launch, download, repository and issue buttons are there and point where
   tests/test_launch.py says they must;
 * axe-core finds no WCAG 2 A/AA violation, except the allowlist below, justified line by line.
@@ -327,6 +330,36 @@ def test_interactive_figures_respond(visits, page):
                 ctl.select_option(start)
             assert img.evaluate("i => i.complete && i.naturalWidth > 0")
     assert not visits(page).errors, visits(page).errors
+
+
+#: Lines of a code cell that are machinery, not content: the checks and the quoted numbers.
+MACHINERY = re.compile(r"^(page\.(check|value|claims)\(|glue\(|assert )")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_claims_shown_and_machinery_hidden(visits, page):
+    p = visits(page).page
+    found = p.evaluate("""() => ({
+        boxes: Array.from(document.querySelectorAll('details.initreg-claims')).map(d => d.querySelectorAll('li').length),
+        values: document.querySelectorAll('span.initreg-value').length,
+        text: document.querySelector('main').innerText,
+        visible: Array.from(document.querySelectorAll('div.cell')).filter(c => !c.querySelector('details.hide'))
+                      .map(c => (c.querySelector('.cell_input pre') || {}).innerText || ''),
+    })""")
+    assert "{eval}" not in found["text"] and "{glue" not in found["text"], "a prose number shown as role syntax"
+    for code in found["visible"]:
+        lines = [l.strip() for l in code.splitlines() if l.strip() and not l.strip().startswith("#")]
+        starts = [l for l in lines if MACHINERY.match(l)]
+        assert not lines or len(starts) / len(lines) < 0.5, f"a visible cell that is mostly checks and glue:\n{code[:300]}"
+    if is_notebook(page):
+        assert found["boxes"], "this chapter shows no box of checked claims"
+        assert min(found["boxes"]) >= 1
+        assert found["values"] > 0, "no computed number in the prose"
+        box = p.locator("details.initreg-claims").first
+        box.scroll_into_view_if_needed()
+        box.locator("summary").click()
+        assert box.locator("li").first.is_visible(), "the box of claims does not open"
+        box.locator("summary").click()
 
 
 @pytest.mark.parametrize("page", PAGES)
