@@ -22,6 +22,7 @@ results do not depend on these optimizations.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _threads
 from . import _validate as v
 from .initializers import INIT_SCHEMES, Initializer, init_weights
 
@@ -140,6 +142,20 @@ class _Batch:
         self.dZ = [np.empty((m, n), dtype=dtype) for n in sizes[1:]]
         self.tmp = [np.empty((m, n), dtype=dtype) for n in sizes[1:]]
         self.col = np.empty((m, 1), dtype=dtype)
+
+
+def _blas_policy(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a public pass under :func:`initreg.train`'s BLAS-thread policy
+    (:mod:`initreg._threads`): one thread when every product is small. The same products
+    then round the same way in a training run and in a pass outside it, whatever the
+    number of threads the machine gives BLAS."""
+    @functools.wraps(method)
+    def wrapper(self: "Network", X: object, *args: Any, **kwargs: Any) -> Any:
+        rows = int(np.shape(X)[0]) if np.ndim(X) >= 1 else 1
+        with _threads.for_products(rows, list(self.sizes)):
+            return method(self, X, *args, **kwargs)
+
+    return wrapper
 
 
 class Network:
@@ -557,6 +573,7 @@ class Network:
         return loss, acc
 
     # ------------------------------------------------------------ public passes
+    @_blas_policy
     def forward(self, X: object) -> list[np.ndarray]:
         """The activations ``[A[0], A[1], ..., A[L]]`` (copies), ``A[L]`` the output probabilities."""
         self._sync()
@@ -574,6 +591,7 @@ class Network:
             return p
         return _sigmoid(logits, np.empty_like(logits))
 
+    @_blas_policy
     def predict_proba(self, X: object) -> np.ndarray:
         """Class probabilities: shape (m, n_classes) for softmax, (m,) = P(y=1) for sigmoid."""
         self._sync()
@@ -587,6 +605,7 @@ class Network:
         p = self.predict_proba(X)
         return p.argmax(axis=1) if self.output == "softmax" else (p > 0.5).astype(np.int64)
 
+    @_blas_policy
     def evaluate(self, X: object, y: object) -> tuple[float, float]:
         """``(mean loss, accuracy)`` on a data set, without changing the weights."""
         self._sync()
@@ -601,6 +620,7 @@ class Network:
             loss, acc = self._loss(A[-1], t, bufs, None, 1.0, True)
         return loss, float(acc)
 
+    @_blas_policy
     def backward(self, X: object, y: object) -> Gradients:
         """Loss and gradients of the mean loss J with respect to every W[l], b[l] (copies).
 
