@@ -120,6 +120,7 @@ def test_symmetric_inits_stay_symmetric_to_the_last_bit(digits, init, activation
     assert not run.history.diverged and run.gaps.shape == (9, 2)
     assert run.symmetric and np.all(run.gaps == 0.0)
     assert run.distinct == [1, 1]
+    assert run.distinct_history.shape == (9, 2) and np.all(run.distinct_history == 1)
     assert initreg.distinct_units(run.net) == [1, 1]
     assert np.all(initreg.symmetry_gap(run.net) == 0.0)
     # the hidden activations are one number per example, repeated across the layer
@@ -159,6 +160,7 @@ def test_zeros_with_sigmoid_moves_every_layer_symmetrically(digits):
 def test_random_init_breaks_the_symmetry(digits, scheme):
     run = initreg.symmetry_run(digits, scheme, hidden=(32, 16), epochs=40)
     assert not run.symmetric and run.distinct == [32, 16]
+    assert run.distinct_history.shape == (5, 2) and np.all(run.distinct_history == [32, 16])
     assert np.all(run.gaps > 0)
     assert initreg.merge_identical_units(run.net).sizes == run.net.sizes
     assert run.history.test_accuracy[-1] > 0.5 > initreg.symmetry_run(
@@ -171,6 +173,10 @@ def test_a_nudge_separates_only_the_nudged_unit(digits):
     assert run.gaps[0, 0] == pytest.approx(1e-3, rel=1e-9)
     assert run.distinct == [2, 1] and np.all(run.gaps[:, 1] == 0.0)
     assert not run.symmetric
+    # the distinct units are counted at every record: two in layer 1 (the nudged one and the rest)
+    assert run.distinct_history.tolist() == [[2, 1]] * 4
+    rest = np.hstack([run.net.weights[0][1:], run.net.biases[0][1:, None], run.net.weights[1][:, 1:].T])
+    assert np.all(rest == rest[0])
     for bad, exc in ((math.nan, ValueError), ("1e-3", TypeError)):
         with pytest.raises(exc, match="nudge"):
             initreg.symmetry_run(digits, "zeros", hidden=(4,), epochs=1, nudge=bad)
@@ -437,9 +443,16 @@ def test_toy_init_figure_updates_its_artists():
 def test_toy_seed_sweep():
     sweep = initreg.toy_seed_sweep("gaussians", seeds=[3, 4], roles=["zero", "appropriate"], steps=60, n=80)
     assert sweep.final_cost.shape == (2, 2) and sweep.seeds == (3, 4)
+    assert sweep.cost.shape == (2, 2, 61) and sweep.final_accuracy.shape == (2, 2)
     for j, seed in enumerate((3, 4)):
         run = initreg.playground_run("gaussians", "appropriate", steps=60, n=80, seed=seed)
         assert sweep.final_cost[1, j] == run.history.loss[-1]
+        assert sweep.final_accuracy[1, j] == run.history.accuracy[-1]
+        np.testing.assert_array_equal(sweep.cost[1, j], run.history.loss)
+        # the rises, counted by hand from the run's own history
+        J = run.history.loss
+        assert sweep.rises("appropriate")[j] == sum(J[s] > J[s - 1] for s in range(1, 61))
+        assert sweep.rises("appropriate", upto=10)[j] == sum(J[s] > J[s - 1] for s in range(1, 11))
     np.testing.assert_allclose(sweep.final_cost[0], math.log(2), atol=1e-12)  # balanced: zero stays at log 2
     assert sweep.learned(0.7) == {"zero": 2, "appropriate": 2} and sweep.learned(1e-9)["zero"] == 0
     assert "gaussians" in repr(sweep)
@@ -457,3 +470,65 @@ def test_toy_seed_sweep():
             initreg.toy_seed_sweep(args.pop("dataset"), **args)
     with pytest.raises(ValueError, match="threshold must be > 0"):
         sweep.learned(0.0)
+    with pytest.raises(ValueError, match="role must be one of zero, appropriate"):
+        sweep.rises("too large")
+    for bad, match in ((0, "upto must be a positive integer"), (61, "upto must be at most steps = 60"),
+                       (2.5, "upto must be a positive integer")):
+        with pytest.raises(ValueError, match=match):
+            sweep.rises("zero", upto=bad)
+
+
+def test_seed_sweep_rises_counts_a_zigzag_and_ignores_a_divergence():
+    """A hand-made cost curve: rises are strict increases; NaN after a divergence never counts."""
+    curve = np.array([[[3.0, 2.0, 2.5, 2.5, 1.0, 1.5, np.nan, np.nan]]])
+    sweep = initreg.SeedSweep("circles", 7, (0,), ("too large",), curve[:, :, 5], np.zeros((1, 1)), curve)
+    assert sweep.rises("too large").tolist() == [2]  # 2.0 → 2.5 and 1.0 → 1.5; 2.5 → 2.5 is no rise
+    assert sweep.rises("too large", upto=3).tolist() == [1]
+
+
+def test_toy_second_moments_match_a_hand_computation():
+    """The same draws by hand: W[l] = √k·N(0, 1/n[l-1]) in the network's order, z[l] = a[l-1] W[l]ᵀ."""
+    m = initreg.toy_second_moments("spiral", ks=(0.5, 3.0), draws=7, n=40, seed=2)
+    assert m.moments.shape == (2, 3) and m.k == (0.5, 3.0) and m.draws == 7
+    X, _ = initreg.toy_data("spiral", 40, rng=np.random.default_rng(2))
+    sizes = initreg.AI_NOTES_SIZES
+    for i, k in enumerate((0.5, 3.0)):
+        rng = np.random.default_rng([2, i])
+        total = np.zeros(3)
+        for _ in range(7):
+            a = X
+            for l in range(3):
+                W = rng.normal(0.0, math.sqrt(1.0 / sizes[l]), (sizes[l + 1], sizes[l])) * math.sqrt(k)
+                z = a @ W.T
+                total[l] += np.mean(z**2)
+                a = np.maximum(z, 0.0)
+        np.testing.assert_allclose(m.moments[i], total / 7, rtol=1e-12)
+    np.testing.assert_allclose(m.ratios, m.moments[:, 1:] / m.moments[:, :-1])
+    assert "k = 0.5" in repr(m) and "E[z[3]²]" in repr(m)
+
+
+def test_toy_second_moments_follow_the_relu_theory():
+    """E[(z[l+1])²] = (k/2)·E[(z[l])²]: Xavier's k = 1 halves the second moment, He's k = 2 keeps it."""
+    m = initreg.toy_second_moments("circles", ks=(1.0, 2.0, 4.0), draws=3000, seed=5)
+    np.testing.assert_allclose(m.ratios, np.array([[0.5], [1.0], [2.0]]) * np.ones((1, 2)), rtol=0.15)
+    # the first layer has no ReLU before it: E[(z[1])²] = k·mean(|x|²)/2 on average over the draws
+    X, _ = initreg.toy_data("circles", 300, rng=np.random.default_rng(5))
+    np.testing.assert_allclose(m.moments[:, 0], np.array([1.0, 2.0, 4.0]) * np.mean(np.sum(X**2, axis=1)) / 2,
+                               rtol=0.1)
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(dataset="moons"), ValueError, "dataset must be one of circles"),
+    (dict(ks=()), ValueError, "ks must be a non-empty sequence"),
+    (dict(ks="12"), ValueError, "ks must be a non-empty sequence"),
+    (dict(ks=(1.0, 0.0)), ValueError, r"ks\[1\] must be > 0"),
+    (dict(ks=(1.0, "2")), TypeError, r"ks\[1\] must be a real number"),
+    (dict(draws=0), ValueError, "draws must be a positive integer"),
+    (dict(n=1), ValueError, "n must be at least 2"),
+    (dict(seed=-1), ValueError, "seed must be a non-negative integer"),
+])
+def test_toy_second_moments_bad_inputs(kwargs, exc, match):
+    args = dict(dataset="circles", draws=2)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        initreg.toy_second_moments(args.pop("dataset"), **args)

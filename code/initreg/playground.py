@@ -13,7 +13,9 @@ Three experiments, in the order of the chapter:
 * :func:`playground_run`, :data:`TOY_INITS`, :func:`toy_initializer`: the AI Notes
   playground, the network ``[2, 6, 3, 1]`` (ReLU, ReLU, sigmoid output) trained by
   full-batch gradient descent from ``W[l] ~ N(0, k/n[l-1])`` with ``k`` = 0, 0.01, 1, 100,
-  on the four toy sets; :func:`toy_init_figure` is its interactive figure.
+  on the four toy sets; :func:`toy_seed_sweep` repeats it over seeds,
+  :func:`toy_second_moments` measures how Xavier's ``k = 1`` halves a ReLU signal per layer
+  where He's ``k = 2`` keeps it, and :func:`toy_init_figure` is its interactive figure.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ __all__ = [
     "playground_run",
     "SeedSweep",
     "toy_seed_sweep",
+    "SecondMoments",
+    "toy_second_moments",
     "plot_toy_grid",
     "toy_init_figure",
 ]
@@ -248,7 +252,8 @@ def merge_identical_units(net: Network) -> Network:
 class SymmetryRun:
     """A network trained from ``init`` on a :class:`initreg.DataSplit`, watched for symmetry.
 
-    ``gaps[r]`` is :func:`symmetry_gap` at the ``r``-th record of ``history``;
+    ``gaps[r]`` is :func:`symmetry_gap` at the ``r``-th record of ``history`` and
+    ``distinct_history[r]`` is :func:`distinct_units` there (one column per hidden layer);
     ``distinct`` is :func:`distinct_units` after training; ``moved[l-1]`` says whether
     ``(W[l], b[l])`` changed at all during training; ``first_units[r]`` is ``W[1]`` at the
     start (r = 0) and at the end (r = 1).
@@ -263,6 +268,7 @@ class SymmetryRun:
     moved: list[tuple[bool, bool]]
     net: Network
     first_layer: tuple[np.ndarray, np.ndarray]
+    distinct_history: np.ndarray
 
     @property
     def symmetric(self) -> bool:
@@ -330,14 +336,23 @@ def symmetry_run(
     start = net.get_params()
     w1_start = net.weights[0].copy()
     gaps: list[np.ndarray] = []
+    counts: list[list[int]] = []
+
+    def watch(epoch: int, current: Network) -> None:
+        gap = symmetry_gap(current)
+        gaps.append(gap)
+        # a layer whose gap is 0 has one distinct unit; only the others need the (slower) count
+        counts.append([1 if g == 0.0 else n for g, n in zip(gap, distinct_units(current))]
+                      if np.any(gap != 0.0) else [1] * gap.size)
+
     hist = train(net, data.X_train, data.y_train, epochs=epochs, lr=lr, X_test=data.X_test,
-                 y_test=data.y_test, record_every=record_every,
-                 callback=lambda epoch, n: gaps.append(symmetry_gap(n)))
+                 y_test=data.y_test, record_every=record_every, callback=watch)
     end = net.get_params()
     moved = [(bool(np.any(end[2 * l] != start[2 * l])), bool(np.any(end[2 * l + 1] != start[2 * l + 1])))
              for l in range(net.L)]
     return SymmetryRun(label or net.init_name, activation, sizes, hist, np.array(gaps), distinct_units(net),
-                       moved, net, (w1_start, net.weights[0].copy()))
+                       moved, net, (w1_start, net.weights[0].copy()),
+                       np.array(counts, dtype=np.int64).reshape(len(counts), len(widths)))
 
 
 def plot_unit_weights(runs: Sequence[SymmetryRun], *, n_units: int = 8) -> Figure:
@@ -377,8 +392,9 @@ STEP_GRID: tuple[int, ...] = (0, 10, 30, 100, 300, 1000, 3000)
 def toy_initializer(k: float) -> Initializer:
     """``W[l] ~ N(0, k/n[l-1])``: ``initreg.initializer("xavier", gain=√k)``.
 
-    ``k = 1`` is the source article's Xavier rule; ``k = 0`` gives all zeros.
-    See {ref}`chap-why`.
+    ``k = 1`` is the source article's Xavier rule (the AI Notes' "appropriate"); for the
+    playground's ReLU layers He's ``k = 2`` is the one that keeps the signal's second moment
+    level (:func:`toy_second_moments`). ``k = 0`` gives all zeros. See {ref}`chap-why`.
     """
     k = v.nonneg(k, "k")
     init = initializer("xavier", gain=math.sqrt(k))
@@ -560,10 +576,12 @@ def _playground_run(dataset: str, role: str, steps: int, lr: float, n: int, seed
 
 @dataclass(frozen=True)
 class SeedSweep:
-    """The cost after ``steps`` steps of :func:`playground_run` for several seeds and roles.
+    """The cost of :func:`playground_run` for several seeds and roles.
 
-    ``final_cost[i, j]`` is the cost of role ``roles[i]`` with seed ``seeds[j]``; every seed
-    draws its own data set and its own weights.
+    ``cost[i, j, s]`` is the cost J after ``s`` steps of role ``roles[i]`` with seed
+    ``seeds[j]`` (NaN after the step at which a diverged run stopped), ``final_cost[i, j]``
+    is its last finite value and ``final_accuracy[i, j]`` the training accuracy there;
+    every seed draws its own data set and its own weights.
     """
 
     dataset: str
@@ -571,11 +589,27 @@ class SeedSweep:
     seeds: tuple[int, ...]
     roles: tuple[str, ...]
     final_cost: np.ndarray
+    final_accuracy: np.ndarray
+    cost: np.ndarray
+
+    def _row(self, role: str) -> int:
+        return self.roles.index(v.choice(role, "role", self.roles))
 
     def learned(self, threshold: float = 0.1) -> dict[str, int]:
         """For each role, how many seeds end with a cost below ``threshold``."""
         threshold = v.positive(threshold, "threshold")
         return {r: int(np.sum(self.final_cost[i] < threshold)) for i, r in enumerate(self.roles)}
+
+    def rises(self, role: str, upto: int | None = None) -> np.ndarray:
+        """For each seed, at how many of the steps ``s = 1..upto`` the cost rose:
+        ``J(s) > J(s-1)``, strictly (a rise of one rounding error counts). ``upto``
+        defaults to all ``steps``; steps after a divergence do not count."""
+        i = self._row(role)
+        upto = self.steps if upto is None else v.positive_int(upto, "upto")
+        if upto > self.steps:
+            raise ValueError(f"upto must be at most steps = {self.steps}; got {upto}")
+        J = self.cost[i, :, :upto + 1]
+        return np.sum(J[:, 1:] > J[:, :-1], axis=1)
 
     def __repr__(self) -> str:
         head = f"{self.dataset}, cost after {self.steps} steps, seeds {self.seeds[0]}..{self.seeds[-1]}"
@@ -596,7 +630,8 @@ def toy_seed_sweep(
 ) -> SeedSweep:
     """Repeat :func:`playground_run` over ``seeds``: how typical is one random draw?
 
-    See {ref}`chap-why`.
+    Seed ``s`` draws the data set and the weights with ``default_rng(s)``, as
+    :func:`playground_run` does, and the runs are its cached runs. See {ref}`chap-why`.
     """
     v.choice(dataset, "dataset", TOY_DATASETS)
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or len(seeds) == 0:
@@ -606,9 +641,82 @@ def toy_seed_sweep(
         raise ValueError(f"roles must be a non-empty sequence of names from {', '.join(TOY_INITS)}")
     roles = tuple(v.choice(r, f"roles[{i}]", tuple(TOY_INITS)) for i, r in enumerate(roles))
     steps = v.positive_int(steps, "steps")
-    cost = np.array([[playground_run(dataset, r, steps=steps, lr=lr, n=n, seed=s).history.loss[-1]
-                      for s in seeds] for r in roles])
-    return SeedSweep(dataset, steps, seeds, roles, cost)
+    runs = [[playground_run(dataset, r, steps=steps, lr=lr, n=n, seed=s) for s in seeds] for r in roles]
+    cost = np.full((len(roles), len(seeds), steps + 1), np.nan)
+    for i, row in enumerate(runs):
+        for j, run in enumerate(row):
+            J = np.asarray(run.history.loss)
+            cost[i, j, :J.size] = J
+    final = np.array([[run.history.loss[-1] for run in row] for row in runs])
+    acc = np.array([[run.history.accuracy[-1] for run in row] for row in runs])
+    return SeedSweep(dataset, steps, seeds, roles, final, acc, cost)
+
+
+@dataclass(frozen=True)
+class SecondMoments:
+    """``moments[i, l-1]``: the mean of ``(z[l])²`` over units, points and weight draws for
+    ``k[i]``, in the AI Notes network at initialization; see :func:`toy_second_moments`."""
+
+    dataset: str
+    k: tuple[float, ...]
+    draws: int
+    moments: np.ndarray
+
+    @property
+    def ratios(self) -> np.ndarray:
+        """``ratios[i, l-1] = E[(z[l+1])²] / E[(z[l])²]``: the factor per layer."""
+        return self.moments[:, 1:] / self.moments[:, :-1]
+
+    def __repr__(self) -> str:
+        L = self.moments.shape[1]
+        rows = [f"{self.dataset}, step 0, mean over {self.draws} weight draws"]
+        rows.append(f"{'':<8}" + "".join(f"{f'E[z[{l}]²]':>10}" for l in range(1, L + 1))
+                    + "".join(f"{f'[{l + 1}]/[{l}]':>9}" for l in range(1, L)))
+        for i, k in enumerate(self.k):
+            rows.append(f"{f'k = {k:g}':<8}" + "".join(f"{m:>10.4f}" for m in self.moments[i])
+                        + "".join(f"{r:>9.3f}" for r in self.ratios[i]))
+        return "\n".join(rows)
+
+
+def toy_second_moments(
+    dataset: str,
+    ks: Sequence[float] = (1.0, 2.0),  # the k of N(0, k/n[l-1]) to compare
+    *,
+    draws: int = 1000,  # independent weight draws per k
+    n: int = 300,
+    seed: int = 0,
+) -> SecondMoments:
+    """The second moment ``E[(z[l])²]`` of each layer of the AI Notes network at step 0.
+
+    For ``draws`` networks ``[2, 6, 3, 1]`` (ReLU, ReLU, sigmoid) with ``W[l] ~ N(0, k/n[l-1])``
+    and zero biases, on ``toy_data(dataset, n, rng=default_rng(seed))``, the mean of
+    ``(z[l])²`` over units, points and draws. A ReLU keeps half of the second moment of a
+    symmetric ``z``, ``E[g(z)²] = E[z²]/2``, so ``E[(z[l+1])²] = n[l]·(k/n[l])·E[(z[l])²]/2
+    = (k/2)·E[(z[l])²]``: Xavier's ``k = 1`` halves it at every layer, He's ``k = 2`` keeps
+    it level. See {ref}`chap-why` and step 6 of {ref}`chap-derivation`.
+    """
+    v.choice(dataset, "dataset", TOY_DATASETS)
+    if isinstance(ks, (str, bytes)) or not isinstance(ks, Sequence) or len(ks) == 0:
+        raise ValueError(f"ks must be a non-empty sequence of numbers k > 0; got {ks!r}")
+    ks = tuple(v.positive(k, f"ks[{i}]") for i, k in enumerate(ks))
+    draws = v.positive_int(draws, "draws")
+    n = v.positive_int(n, "n")
+    if n < 2:
+        raise ValueError(f"n must be at least 2; got {n}")
+    seed = v.nonneg_int(seed, "seed")
+    X, _ = toy_data(dataset, n, rng=np.random.default_rng(seed))
+    L = len(AI_NOTES_SIZES) - 1
+    moments = np.zeros((len(ks), L))
+    for i, k in enumerate(ks):
+        rng = np.random.default_rng([seed, i])
+        init = toy_initializer(k)
+        for _ in range(draws):
+            net = Network(list(AI_NOTES_SIZES), "relu", "sigmoid", init=init, rng=rng)
+            A = net.forward(X)  # [a0, a1, ..., a(L-1), sigmoid(z[L])]
+            for l in range(L):  # z[l+1] = a[l] W[l+1]ᵀ + b[l+1]
+                z = A[l] @ net.weights[l].T + net.biases[l]
+                moments[i, l] += float(np.mean(z * z))
+    return SecondMoments(dataset, ks, draws, moments / draws)
 
 
 _LOG2 = math.log(2.0)
