@@ -194,3 +194,94 @@ def test_relax_assumptions_and_counter_examples():
         initreg.relax_assumptions("mu_z")
     with pytest.raises(ValueError, match="breaks must be among"):
         initreg.check_preactivations(5, 10, rng=rng, mean_z=1.0)
+
+
+# ------------------------------------------------ moments, spreads and one layer's factors
+def test_activation_moments_against_the_normal_moments():
+    for p, linear in [(1, 0), (2, S.s**2), (3, 0), (4, 3 * S.s**4), (6, 15 * S.s**6)]:
+        assert same(initreg.activation_moment("linear", p), linear)
+    assert same(initreg.activation_moment("relu", 1), S.s / sp.sqrt(2 * sp.pi))
+    # ReLU keeps the half z > 0: half of every even moment
+    for p in (2, 4, 6):
+        assert same(initreg.activation_moment("relu", p), initreg.activation_moment("linear", p) / 2)
+    assert same(initreg.activation_moment("relu", 2), initreg.relu_second_moment())
+
+
+def test_square_spread_is_sqrt2_and_sqrt5_and_matches_sampling():
+    assert same(initreg.square_spread("linear"), sp.sqrt(2))
+    assert same(initreg.square_spread("relu"), sp.sqrt(5))
+    rng = np.random.default_rng(11)
+    z = rng.normal(0.0, 1.3, 400_000)
+    for act, a in (("linear", z), ("relu", np.maximum(z, 0.0))):
+        sq = a**2
+        assert sq.std() / sq.mean() == pytest.approx(float(initreg.square_spread(act)), rel=0.02)
+
+
+def test_the_spread_constants_of_diagnostics_are_the_derived_ones():
+    from initreg.diagnostics import _SQUARE_SPREAD
+
+    for act, c in _SQUARE_SPREAD.items():
+        assert c == pytest.approx(float(initreg.square_spread(act)), rel=1e-14)
+
+
+def test_tanh_derivative_second_moment():
+    got = initreg.tanh_derivative_second_moment(np.array([0.0, 0.01, 1.0, 4.0]))
+    assert got[0] == pytest.approx(1.0) and np.all(np.diff(got) < 0)
+    # tanh'(z)^2 = 1 - 2z^2 + 7z^4/3 - ..., so E[tanh'(z)^2] = 1 - 2 Var(z) + 7 Var(z)^2 - ...
+    assert got[1] == pytest.approx(1 - 2 * 0.01 + 7 * 0.01**2, abs=1e-4)  # next term O(Var³)
+    rng = np.random.default_rng(12)
+    z = rng.normal(0.0, 1.0, 200_000)
+    assert initreg.check_mean((1 - np.tanh(z) ** 2) ** 2, initreg.tanh_derivative_second_moment(1.0)).ok
+    assert isinstance(initreg.tanh_derivative_second_moment(0.5), float)
+
+
+def test_truncated_normal_variance_is_keras_constant():
+    sd = math.sqrt(float(initreg.truncated_normal_variance(2)))
+    assert abs(sd - 0.87962566103423978) < 1e-15
+    # independent: the variance of a standard normal cut to ±c from the closed form
+    for c in (0.5, 1.0, 3.0):
+        phi = math.exp(-c * c / 2) / math.sqrt(2 * math.pi)
+        closed = 1 - 2 * c * phi / math.erf(c / math.sqrt(2))
+        assert float(initreg.truncated_normal_variance(c)) == pytest.approx(closed, rel=1e-12)
+
+
+def test_layer_factors_measure_both_fans_and_their_spread():
+    rng = np.random.default_rng(13)
+    n_in, n_out = 300, 60
+    W = initreg.init_weights(n_in, n_out, "glorot_normal", rng=rng)
+    f = initreg.layer_factors(W, 800, rng=rng)
+    var = 2 / (n_in + n_out)
+    assert f.n_in == n_in and f.n_out == n_out
+    assert f.forward == pytest.approx(n_in * var, rel=4 * f.forward_spread)
+    assert f.backward == pytest.approx(n_out * var, rel=4 * f.backward_spread)
+    # one input: the spread is the largest one, √(2/n_out) forward and √(2/n_in) backward
+    one = initreg.layer_factors(W, 1, rng=rng)
+    assert one.forward_spread == pytest.approx(math.sqrt(2 / n_out))
+    assert one.backward_spread == pytest.approx(math.sqrt(2 / n_in))
+    assert f.forward_spread < one.forward_spread and f.backward_spread < one.backward_spread
+    # the stated spread against the spread of many independent W, for fixed inputs
+    x_rng = np.random.default_rng(14)
+    state = x_rng.bit_generator.state
+    factors = []
+    for _ in range(600):
+        x_rng.bit_generator.state = state  # the same x and δ every time
+        factors.append(initreg.layer_factors(rng.normal(0, 1 / math.sqrt(n_in), (n_out, n_in)), 50, rng=x_rng))
+    fwd = np.array([g.forward for g in factors])
+    assert fwd.std(ddof=1) / fwd.mean() == pytest.approx(factors[0].forward_spread, rel=0.15)
+    assert "forward" in repr(f)
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: initreg.activation_moment("tanh", 2), ValueError, "activation must be one of linear, relu"),
+    (lambda: initreg.activation_moment("relu", 0), ValueError, "p must be a positive integer"),
+    (lambda: initreg.square_spread("sigmoid"), ValueError, "activation must be one of"),
+    (lambda: initreg.tanh_derivative_second_moment(-0.1), ValueError, "var_z"),
+    (lambda: initreg.truncated_normal_variance(0), ValueError, "c must be"),
+    (lambda: initreg.truncated_normal_variance(-sp.Integer(1)), ValueError, "c must be positive"),
+    (lambda: initreg.layer_factors(np.ones(3), 5, rng=np.random.default_rng(0)), ValueError, "W must have 2"),
+    (lambda: initreg.layer_factors(np.ones((3, 2)), 0, rng=np.random.default_rng(0)), ValueError, "m must"),
+    (lambda: initreg.layer_factors(np.ones((3, 2)), 5, rng=1), TypeError, "rng must be"),
+])
+def test_bad_inputs_of_the_new_functions(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()

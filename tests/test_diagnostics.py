@@ -76,6 +76,22 @@ def test_saturated_fraction_definitions():
     assert initreg.saturated_fraction(r, "linear") == 0.0
 
 
+def test_saturated_units_are_the_entries_saturated_fraction_counts():
+    rng = np.random.default_rng(2)
+    net = initreg.Network([6, 30, 30, 20, 3], ["tanh", "sigmoid", "relu"], init=initreg.initializer("xavier", gain=5.0),
+                          rng=rng)
+    st = initreg.layer_stats(net, rng.normal(size=(40, 6)))
+    masks = st.saturated_units()
+    a1, a2, a3 = st.activations
+    np.testing.assert_array_equal(masks[0], np.abs(a1) > 0.99)  # the definition, written out
+    np.testing.assert_array_equal(masks[1], (a2 < 0.01) | (a2 > 0.99))
+    np.testing.assert_array_equal(masks[2], a3 == 0.0)
+    np.testing.assert_allclose([m.mean() for m in masks], st.saturation)
+    assert 0 < masks[0].mean() < 1 and 0 < masks[1].mean() < 1  # both kinds present: a real test
+    # at every saturated tanh or sigmoid entry the slope is below 0.02
+    assert (1 - a1[masks[0]] ** 2).max() < 0.02 and (a2 * (1 - a2))[masks[1]].max() < 0.02
+
+
 def test_saturation_grows_with_the_weight_scale():
     rng = np.random.default_rng(3)
     X = rng.normal(size=(50, 30))
@@ -114,13 +130,74 @@ def test_signal_propagation_follows_k_to_the_l():
         ratio = run.var_a / run.predicted()
         # one layer's factor fluctuates by about √2/n relative; allow 4 sd over 20 layers, doubled
         assert np.all(np.abs(np.log(ratio)) < 8 * math.sqrt(2 * 20) / 256 + 0.05), ratio
-    # ReLU at He's k = 2: one unit's relu(g)² has relative sd √5, so one layer's factor about
-    # √(5/(4n))... at worst (inputs collinear); allow 4 sd of the sum over L layers
+    # ReLU at He's k = 2: one unit's relu(g)² has relative sd √5, so one layer's factor at most
+    # √(5/n) (one input, or inputs all pointing the same way); allow 4 sd of the sum over L layers
     L, n = 10, 512
     relu = initreg.signal_propagation(2.0, L, "relu", width=n, m=64, rng=np.random.default_rng(6))
-    assert np.all(np.abs(np.log(relu.mean_square_a / relu.predicted_he())) < 4 * math.sqrt(5 * L / (4 * n)))
+    assert np.all(np.abs(np.log(relu.mean_square_a / relu.predicted_he())) < 4 * math.sqrt(5 * L / n))
     tanh = initreg.signal_propagation(4.0, 10, "tanh", rng=np.random.default_rng(7))
     assert np.all(tanh.var_a[1:] < 1.0) and len(tanh.samples) == 11
+
+
+def test_layer_factors_and_their_geometric_mean():
+    run = initreg.signal_propagation(1.0, 30, "linear", width=64, m=32, rng=np.random.default_rng(20))
+    f = run.layer_factors()
+    assert f.shape == (30,)
+    np.testing.assert_allclose(np.prod(f), run.mean_square_a[-1] / run.mean_square_a[0], rtol=1e-10)
+    assert run.layer_factor() == pytest.approx(np.prod(f) ** (1 / 30), rel=1e-12)
+    assert run.expected_factor() == 1.0
+    relu = initreg.signal_propagation(3.0, 4, "relu", width=16, m=8, rng=np.random.default_rng(21))
+    assert relu.expected_factor() == 1.5
+
+
+@pytest.mark.parametrize("activation,c,k", [("linear", 2.0, 1.0), ("relu", 5.0, 2.0)])
+def test_factor_spread_is_what_one_input_gives(activation, c, k):
+    """With one input every layer's factor is independent of the others: their sample variance
+    is the factor_spread()² of one layer (2/n linear, 5/n ReLU, not 5/(4n))."""
+    n = 100
+    run = initreg.signal_propagation(k, 2_000, activation, width=n, m=1, rng=np.random.default_rng(22), keep=1)
+    assert run.factor_spread() == pytest.approx(math.sqrt(c / n))
+    f = run.layer_factors() / run.expected_factor()
+    check = initreg.check_variance(f, run.factor_spread() ** 2)
+    assert check.ok, check
+    assert initreg.check_mean(f, 1.0).ok
+    assert run.factor_tolerance() == pytest.approx(4 * math.sqrt(c / (n * 2_000)))
+    assert run.factor_tolerance(z=2.0) == pytest.approx(run.factor_tolerance() / 2)
+
+
+def test_many_inputs_spread_less_than_one():
+    """Inputs in many directions average the units' χ²₁ terms: far below √(2/n). (Deep in a linear
+    network the inputs become nearly parallel and the spread climbs back to √(2/n), so the layers
+    here are few.)"""
+    def spread(m):
+        f = np.concatenate([initreg.signal_propagation(1.0, 8, "linear", width=100, m=m,
+                                                       rng=np.random.default_rng(s), keep=1).layer_factors()
+                            for s in range(30)])
+        return f.std() / f.mean()
+
+    assert spread(1) == pytest.approx(math.sqrt(2 / 100), rel=0.15)
+    assert spread(200) < 0.5 * math.sqrt(2 / 100)
+
+
+def test_signal_propagation_by_scheme_name():
+    n = 128
+    for scheme, k in [("xavier", 1.0), ("he_normal", 2.0), ("he_uniform", 2.0), ("standard", 1 / 3),
+                      ("glorot_normal", 1.0), ("glorot_uniform", 1.0)]:
+        run = initreg.signal_propagation(scheme, 12, "linear", width=n, m=64, rng=np.random.default_rng(24))
+        assert run.scheme == scheme and run.k == pytest.approx(k)
+        assert abs(math.log(run.layer_factor() / k)) <= run.factor_tolerance(), scheme
+    # "xavier" by name draws what k = 1 draws: the same generator, the same weights
+    a = initreg.signal_propagation("xavier", 5, "tanh", width=32, m=8, rng=np.random.default_rng(25))
+    b = initreg.signal_propagation(1.0, 5, "tanh", width=32, m=8, rng=np.random.default_rng(25))
+    np.testing.assert_array_equal(a.var_a, b.var_a)
+    assert b.scheme == "xavier×√k"
+
+
+def test_spread_is_refused_for_tanh():
+    run = initreg.signal_propagation(1.0, 3, "tanh", width=16, m=8, rng=np.random.default_rng(26))
+    for method in (run.factor_spread, run.factor_tolerance, run.expected_factor):
+        with pytest.raises(ValueError, match="activation must be one of linear, relu"):
+            method()
 
 
 def test_plots_draw():
@@ -154,6 +231,8 @@ def test_plots_draw():
     (lambda: initreg.signal_propagation(0.0, 3, "tanh", rng=np.random.default_rng(0)), ValueError, "k must be"),
     (lambda: initreg.signal_propagation(1.0, 0, "tanh", rng=np.random.default_rng(0)), ValueError, "depth"),
     (lambda: initreg.signal_propagation(1.0, 3, "tanh", rng=None), TypeError, "rng must be"),
+    (lambda: initreg.signal_propagation("zeros", 3, "tanh", rng=np.random.default_rng(0)), ValueError,
+     "k \\(a scheme name\\) must be one of standard, xavier"),
     (lambda: initreg.track_layer_stats(initreg.Network([3, 4, 2], rng=np.random.default_rng(0)),
                                        np.zeros((4, 3)), np.zeros(4, int), epochs=2, lr=0.1, snapshots=[3]),
      ValueError, "snapshots must lie in 0..epochs"),

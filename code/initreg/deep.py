@@ -5,11 +5,13 @@
   with per-layer histograms of activations and back-propagated gradients at initialization.
 * :func:`ai_notes_study`: the AI Notes' training visualization, a tanh network trained
   from zero, uniform U[±1/√n], Xavier N(0, 1/n) and standard normal N(0, 1) weights,
-  with per-layer activation histograms as training proceeds.
+  with per-layer activation histograms as training proceeds; :func:`ai_notes_repeats`
+  repeats it from several seeds, so that a difference can be told from one draw's luck.
 * :func:`he_study`: He et al.'s figure 3, a 30-layer ReLU network from Xavier (1/n)
-  and He (2/n) weights: the signal at the top and whether the network trains.
+  and He (2/n) weights: the signal at the top and whether the networks train.
 * :func:`deep_init_playground`: an interactive figure of every layer's activations and
-  gradients at initialization for a chosen depth, activation, scheme and scale.
+  gradients at initialization for a chosen depth, activation, scheme and scale;
+  :func:`playground_sweep` measures its network over a range of scales.
 
 The two interactive figures are drawn as ``setup`` + ``update`` (see
 :class:`initreg.Explorable`). Their setups also render what never changes (ticks, labels,
@@ -55,12 +57,16 @@ __all__ = [
     "plot_glorot_bengio",
     "AI_NOTES_INITS",
     "ai_notes_study",
+    "AINotesRepeats",
+    "ai_notes_repeats",
     "plot_ai_notes",
     "ai_notes_explorer",
     "HeStudy",
     "he_study",
     "plot_he_study",
     "deep_playground_stats",
+    "PlaygroundSweep",
+    "playground_sweep",
     "deep_init_playground",
 ]
 
@@ -341,7 +347,7 @@ def _ai_init(label: str) -> Initializer | str:
     return initializer("normal", scale=1.0) if scheme == "normal" else scheme
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)  # the chapter's five seeds, and a few more
 @_single_threaded
 def _ai_notes_cached(hidden: tuple[int, ...], epochs: int, lr: float, batch_size: int,
                      snapshots: tuple[int, ...], n_stats: int, seed: int) -> dict[str, TrainingStats]:
@@ -391,6 +397,90 @@ def ai_notes_study(
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer; got {seed!r}")
     return _ai_notes_cached(hid, epochs, lr, batch_size, snaps, n_stats, seed)
+
+
+@dataclass
+class AINotesRepeats:
+    """The AI Notes study repeated from several seeds: ``runs[seed][label]`` is the
+    :class:`~initreg.TrainingStats` of initialization ``label`` trained from ``seed``."""
+
+    runs: dict[int, dict[str, TrainingStats]]
+
+    @property
+    def seeds(self) -> list[int]:
+        return list(self.runs)
+
+    @property
+    def epochs(self) -> list[int]:
+        """The snapshot epochs (the same for every run)."""
+        return next(iter(next(iter(self.runs.values())).values())).epochs
+
+    def _label(self, label: str) -> str:
+        return v.choice(label, "label", tuple(AI_NOTES_INITS))
+
+    def test_accuracy(self, label: str, epoch: int) -> np.ndarray:
+        """The test accuracy of ``label`` after ``epoch`` epochs, one entry per seed."""
+        label = self._label(label)
+        return np.array([runs[label].accuracy_at(epoch, test=True) for runs in self.runs.values()])
+
+    def saturation(self, label: str, epoch: int) -> np.ndarray:
+        """:func:`~initreg.saturated_fraction` of every hidden layer of ``label`` at snapshot
+        ``epoch``: one row per seed, one column per layer."""
+        label = self._label(label)
+        return np.array([runs[label].at(epoch).saturation for runs in self.runs.values()])
+
+    def activation_std(self, label: str, epoch: int) -> np.ndarray:
+        """The standard deviation of a[l] of ``label`` at snapshot ``epoch``: one row per seed."""
+        label = self._label(label)
+        return np.array([runs[label].at(epoch).activation_std for runs in self.runs.values()])
+
+    def curves(self, label: str) -> np.ndarray:
+        """The test accuracy of ``label`` at every epoch 0..epochs: one row per seed."""
+        label = self._label(label)
+        return np.array([runs[label].history.test_accuracy for runs in self.runs.values()])
+
+    def table(self) -> _Table:
+        """Test accuracy at each snapshot epoch after 0, per initialization: the mean over the
+        seeds and, in brackets, the lowest and highest seed."""
+        epochs = [e for e in self.epochs if e > 0]
+        rows = []
+        for label in AI_NOTES_INITS:
+            cells = [label]
+            for e in epochs:
+                acc = self.test_accuracy(label, e)
+                cells.append(f"{acc.mean():.1%} ({acc.min():.1%}–{acc.max():.1%})")
+            rows.append(cells)
+        header = ["initialization"] + [f"epoch {e}: mean (min–max)" for e in epochs]
+        return _Table(header, rows, ["{}"] * len(header))
+
+    def __repr__(self) -> str:
+        return f"AINotesRepeats(seeds {self.seeds}; snapshots at epochs {self.epochs})"
+
+
+def ai_notes_repeats(
+    seeds: Sequence[int] = (0, 10, 20, 30, 40),
+    *,
+    hidden: Sequence[int] = (100, 100, 100),
+    epochs: int = 10,
+    lr: float = 0.05,
+    batch_size: int = 32,
+    snapshots: Sequence[int] = (0, 1, 3, 10),
+    n_stats: int = 200,
+) -> AINotesRepeats:
+    """:func:`ai_notes_study` once per seed, the same settings otherwise.
+
+    Seed ``s`` draws the examples the statistics are measured on (generator seed ``s``), the
+    initial weights (``s + 1``) and the minibatch order (``s + 2``); seeds at least 3 apart,
+    as the default ones, share no generator, so their runs share nothing but the data and
+    the settings. Cached per seed. See {ref}`chap-deep`.
+    """
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+        raise ValueError("seeds must be a non-empty sequence of non-negative integers")
+    picked = [v.nonneg_int(s, "seeds") for s in seeds]
+    if len(set(picked)) != len(picked):
+        raise ValueError(f"seeds must be distinct; got {list(seeds)}")
+    return AINotesRepeats({s: ai_notes_study(hidden=hidden, epochs=epochs, lr=lr, batch_size=batch_size,
+                                             snapshots=snapshots, n_stats=n_stats, seed=s) for s in picked})
 
 
 _AI_EDGES = np.linspace(-1.0, 1.0, 41)
@@ -518,13 +608,13 @@ class HeStudy:
     """A deep ReLU network from several schemes: the signal at initialization, and training.
 
     ``log2_ratios[scheme]`` has one row per random network and one column per hidden layer:
-    log₂(E[a[l]²] / E[x²]) on the same examples. ``histories[scheme]`` is the training of the
-    first network.
+    log₂(E[a[l]²] / E[x²]) on the same examples. ``histories[scheme]`` lists the trainings of
+    the first networks, one per training seed.
     """
 
     sizes: tuple[int, ...]
     log2_ratios: dict[str, np.ndarray]
-    histories: dict[str, History]
+    histories: dict[str, list[History]]
 
     @property
     def depth(self) -> int:
@@ -549,12 +639,31 @@ class HeStudy:
         f = np.diff(np.concatenate([np.zeros((r.shape[0], 1)), r], axis=1), axis=1)
         return float(f.mean()), float(z * f.std(ddof=1) / math.sqrt(f.size))
 
+    def _runs(self, scheme: str, what: str) -> np.ndarray:
+        v.choice(scheme, "scheme", tuple(self.histories))
+        return np.array([getattr(h, what) for h in self.histories[scheme]])
+
+    def test_accuracy(self, scheme: str) -> np.ndarray:
+        """The test accuracy of every trained network of ``scheme`` at epochs 0..epochs (one row per run)."""
+        return self._runs(scheme, "test_accuracy")
+
+    def loss(self, scheme: str) -> np.ndarray:
+        """The training loss J of every trained network of ``scheme`` at epochs 0..epochs (one row per run)."""
+        return self._runs(scheme, "loss")
+
+    def largest_drop(self, scheme: str) -> np.ndarray:
+        """Per run, the largest fall of the test accuracy from one epoch to the next (0 if it never falls)."""
+        acc = self.test_accuracy(scheme)
+        return np.maximum(0.0, -np.diff(acc, axis=1).min(axis=1))
+
     def __repr__(self) -> str:
         n = next(iter(self.log2_ratios.values())).shape[0]
         lines = [f"HeStudy: [{self.sizes[0]}, {self.sizes[1]} × {self.depth}, {self.sizes[-1]}] ReLU networks, "
                  f"{n} measured at initialization"]
-        lines += [f"  {k}: {h.status}, final test accuracy {h.test_accuracy[-1]:.3f}"
-                  for k, h in self.histories.items()]
+        for k, hs in self.histories.items():
+            best = [max(h.test_accuracy) for h in hs]
+            lines.append(f"  {k}: {len(hs)} trained ({', '.join(sorted({h.status for h in hs}))}), "
+                         f"best test accuracy per run {', '.join(f'{b:.3f}' for b in best)}")
         return "\n".join(lines)
 
 
@@ -566,6 +675,7 @@ def he_study(
     depth: int = 30,  # hidden ReLU layers
     width: int = 64,
     n_nets: int = 8,  # random networks measured at initialization
+    n_train: int = 1,  # of these, how many are trained (the first ones)
     epochs: int = 12,
     lr: float = 0.002,
     batch_size: int = 16,
@@ -576,13 +686,17 @@ def he_study(
 
     For each scheme, ``n_nets`` networks drawn from the seeds ``seed+1, seed+2, ...`` are
     measured at initialization on ``n_stats`` training examples (the same seeds for every
-    scheme, so the networks differ only in scale); the first is then trained by minibatch
-    gradient descent and evaluated on the test set every epoch. See {ref}`chap-deep`.
+    scheme, so the networks differ only in scale); the first ``n_train`` are then trained by
+    minibatch gradient descent (network ``i`` with minibatch order ``seed+1000+i``, the same
+    for every scheme) and evaluated on the test set every epoch. See {ref}`chap-deep`.
     """
     data = _check_data(data)
     depth = v.positive_int(depth, "depth")
     width = v.positive_int(width, "width")
     n_nets = v.positive_int(n_nets, "n_nets")
+    n_train = v.nonneg_int(n_train, "n_train")
+    if n_train > n_nets:
+        raise ValueError(f"n_train must be at most n_nets = {n_nets}; got {n_train}")
     epochs = v.positive_int(epochs, "epochs")
     n_stats = v.positive_int(n_stats, "n_stats")
     seed = v.nonneg_int(seed, "seed")
@@ -594,20 +708,23 @@ def he_study(
     ratios, hists = {}, {}
     for s in schemes:
         r = np.empty((n_nets, depth))
+        hists[s] = []
         for i in range(n_nets):
             net = Network(sizes, "relu", init=s, rng=np.random.default_rng(seed + 1 + i))
             st = layer_stats(net, Xs)
             r[i] = np.log2(st.activation_mean_square / st.input_mean_square)
-            if i == 0:
-                hists[s] = train(net, data.X_train, data.y_train, epochs=epochs, lr=lr, batch_size=batch_size,
-                                 rng=np.random.default_rng(seed + 1000), X_test=data.X_test, y_test=data.y_test)
+            if i < n_train:
+                hists[s].append(train(net, data.X_train, data.y_train, epochs=epochs, lr=lr, batch_size=batch_size,
+                                      rng=np.random.default_rng(seed + 1000 + i), X_test=data.X_test,
+                                      y_test=data.y_test))
         ratios[s] = r
     return HeStudy(sizes, ratios, hists)
 
 
 def plot_he_study(study: HeStudy) -> Figure:
     """Left: log₂ of E[a[l]²]/E[x²] per layer (mean of the networks, and their range) with
-    He et al.'s predictions −l (1/n) and 0 (2/n). Right: test accuracy against epochs."""
+    He et al.'s predictions −l (1/n) and 0 (2/n). Right: test accuracy against epochs of every
+    trained network (the first with markers)."""
     if not isinstance(study, HeStudy):
         raise TypeError(f"study must be a HeStudy; got {type(study).__name__}")
     fig, axes = new_figure(8.0, 3.2, ncols=2)
@@ -622,8 +739,11 @@ def plot_he_study(study: HeStudy) -> Figure:
         ax.plot(ls, r.mean(axis=0), "o", ms=3.5, color=c, label=f"{lab}: sampled")
         if s in predicted:
             ax.plot(ls, predicted[s], "-", lw=1, color=c, label=f"{lab}: predicted")
-        h = study.histories[s]
-        bx.plot(h.epoch, h.test_accuracy, "o-", ms=3, color=c, label=lab)
+        runs = study.histories[s]
+        for i, h in enumerate(runs):  # every trained run, the first one marked
+            bx.plot(h.epoch, h.test_accuracy, "o-" if i == 0 else "-", ms=3, lw=1.4 if i == 0 else 0.8,
+                    alpha=1.0 if i == 0 else 0.55, color=c,
+                    label=(lab if len(runs) == 1 else f"{lab}: {len(runs)} runs, the first marked") if i == 0 else None)
     ax.set(xlabel="layer l", ylabel="log₂ E[a[l]²] / E[x²]")
     ax.grid(alpha=0.3)
     ax.legend(frameon=False, fontsize=7.5)
@@ -663,6 +783,69 @@ def deep_playground_stats(activation: str, scheme: str, scale: float = 1.0, dept
     depth = v.positive_int(depth, "depth")
     width = v.positive_int(width, "width")
     return _playground_stats(activation, scheme, float(scale), depth, width)
+
+
+@dataclass(frozen=True)
+class PlaygroundSweep:
+    """The playground's network at a range of scales: per scale, how the standard deviation of
+    the activations and of the back-propagated gradients changes over the layers.
+
+    ``activation_ratio`` is std a[L]/std a[1] (top over first), ``gradient_ratio`` is
+    std ∂ℓ/∂z[1]/std ∂ℓ/∂z[L] (first over top: above 1, the gradients grow toward the input);
+    the spreads are the largest standard deviation over the layers divided by the smallest;
+    ``saturation`` is the mean saturated fraction over the layers.
+    """
+
+    activation: str
+    scheme: str
+    depth: int
+    scales: np.ndarray
+    activation_ratio: np.ndarray
+    activation_spread: np.ndarray
+    gradient_ratio: np.ndarray
+    gradient_spread: np.ndarray
+    saturation: np.ndarray
+
+    def level_scale(self, kind: str) -> float:
+        """The scale at which the activations (or the gradients) of the first and the last
+        layer are equally wide: where ``activation_ratio`` (``gradient_ratio``) first reaches 1,
+        interpolated linearly in log(scale) and log(ratio) between the two scales around it.
+        NaN if it does not reach 1 on the sweep."""
+        v.choice(kind, "kind", ("activations", "gradients"))
+        r = self.activation_ratio if kind == "activations" else self.gradient_ratio
+        above = np.flatnonzero(r >= 1.0)
+        if above.size == 0 or above[0] == 0:
+            return math.nan
+        i = int(above[0])
+        x0, x1 = np.log(self.scales[i - 1]), np.log(self.scales[i])
+        y0, y1 = np.log(r[i - 1]), np.log(r[i])
+        return float(np.exp(x0 + (0.0 - y0) * (x1 - x0) / (y1 - y0)))
+
+
+def playground_sweep(activation: str, scheme: str, scales: Sequence[float], depth: int = 20,
+                     width: int = 128) -> PlaygroundSweep:
+    """:func:`deep_playground_stats` at every scale of ``scales`` (increasing), reduced to
+    the per-scale ratios and spreads of :class:`PlaygroundSweep` (not cached). See {ref}`chap-deep`."""
+    v.choice(activation, "activation", ACTIVATIONS)
+    v.choice(scheme, "scheme", INIT_SCHEMES)
+    if scheme in ("constant", "normal", "uniform"):
+        raise ValueError(f"scheme {scheme!r} needs its own scale; use one of the schemes that set a variance")
+    sc = v.array(scales, "scales", ndim=1)
+    if sc.size < 2 or np.any(sc <= 0) or np.any(np.diff(sc) <= 0):
+        raise ValueError("scales must be at least two positive, increasing numbers")
+    depth = v.positive_int(depth, "depth")
+    if depth < 2:
+        raise ValueError(f"depth must be at least 2 (a first and a last layer); got {depth}")
+    width = v.positive_int(width, "width")
+    rows = []
+    for scale in sc:
+        st = _playground_stats.__wrapped__(activation, scheme, float(scale), depth, width)  # not kept in the cache
+        a, g = st.activation_std, st.gradient_std
+        with np.errstate(divide="ignore", invalid="ignore"):  # a layer of zeros: inf or NaN, as it is
+            rows.append((a[-1] / a[0], a.max() / a.min(), g[0] / g[-1], g.max() / g.min(),
+                         float(np.mean(st.saturation))))
+    cols = np.array(rows, dtype=float).T
+    return PlaygroundSweep(activation, scheme, depth, sc.astype(float), *cols)
 
 
 @functools.lru_cache(maxsize=1)

@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from . import _threads
 from . import _validate as v
 from .explorable import Choice, Explorable, Slider, _axis_key, _RasterCache, register_figure
-from .initializers import initializer
+from .initializers import init_variance, initializer
 from .network import ACTIVATIONS, Network
 from .plotting import COLORS, _TextTable, new_figure
 from .training import History, train
@@ -97,14 +97,19 @@ def saturated_fraction(a: object, activation: str) -> float:
     if arr.min() < low or arr.max() > high:
         raise ValueError(f"a must be {activation} activations, in [{low:g}, {high:g}]; "
                          f"got values in [{arr.min():g}, {arr.max():g}]")
+    return float(np.mean(_saturated(arr, activation)))
+
+
+def _saturated(a: np.ndarray, activation: str) -> np.ndarray:
+    """The boolean mask of the saturated entries of ``a`` (the rule of :func:`saturated_fraction`)."""
     if activation == "tanh":
-        return float(np.mean(np.abs(arr) > SATURATION_LEVELS["tanh"]))
+        return np.abs(a) > SATURATION_LEVELS["tanh"]
     if activation == "sigmoid":
         lo = SATURATION_LEVELS["sigmoid"]
-        return float(np.mean((arr < lo) | (arr > 1.0 - lo)))
+        return (a < lo) | (a > 1.0 - lo)
     if activation == "relu":
-        return float(np.mean(arr <= 0.0))
-    return 0.0
+        return a <= 0.0
+    return np.zeros(a.shape, dtype=bool)
 
 
 class _Table(_TextTable):
@@ -170,6 +175,11 @@ class LayerStats:
     def saturation(self) -> np.ndarray:
         """:func:`saturated_fraction` of every hidden layer."""
         return np.array([saturated_fraction(a, f) for a, f in zip(self.activations, self.functions)])
+
+    def saturated_units(self) -> list[np.ndarray]:
+        """Per hidden layer, the boolean mask (shape ``(m, n[l])``) of the entries of a[l] that
+        :func:`saturated_fraction` counts as saturated."""
+        return [_saturated(a, f) for a, f in zip(self.activations, self.functions)]
 
     def table(self) -> _Table:
         """Per-layer table: width, mean and std of a[l], saturated fraction, std of ∂ℓ/∂z[l] and ∂J/∂W[l]."""
@@ -295,7 +305,8 @@ class SignalPropagation:
     """Per-layer statistics of random inputs sent through a random deep network.
 
     Index 0 is the input; index l is layer l. ``var_z[0]`` and ``var_a[0]`` are Var(x).
-    ``samples[l]`` keeps a few hundred values of a[l] for histograms.
+    ``samples[l]`` keeps a few hundred values of a[l] for histograms. ``scheme`` names how
+    the weights were drawn: ``"xavier×√k"`` (N(0, k/n)) or a scheme of ``INIT_SCHEMES``.
     """
 
     activation: str
@@ -305,6 +316,7 @@ class SignalPropagation:
     var_a: np.ndarray
     mean_square_a: np.ndarray
     samples: list[np.ndarray]
+    scheme: str = "xavier×√k"
 
     @property
     def depth(self) -> int:
@@ -318,23 +330,60 @@ class SignalPropagation:
         """He et al.'s prediction for ReLU: E[a[l]²] = (k/2)^l·E[x²], l = 0..depth."""
         return self.mean_square_a[0] * (self.k / 2.0) ** np.arange(self.depth + 1)
 
+    def layer_factors(self) -> np.ndarray:
+        """The factor of each layer, v[l]/v[l-1] for l = 1..depth, where v[l] = E[a[l]²] is the
+        mean square over every example and unit of the layer (Var(a[l]) for the zero-mean
+        linear and tanh layers, and He et al.'s quantity for ReLU)."""
+        ms = self.mean_square_a
+        return ms[1:] / ms[:-1]
+
     def layer_factor(self) -> float:
-        """The geometric mean of the per-layer factors, (v[L]/v[0])^(1/L), where v is Var(a[l])
-        (E[a[l]²] for ReLU): k for linear layers, k/2 for ReLU."""
-        v = self.mean_square_a if self.activation == "relu" else self.var_a
-        return float((v[-1] / v[0]) ** (1.0 / self.depth))
+        """The geometric mean of :meth:`layer_factors`, (v[L]/v[0])^(1/L): k for linear layers,
+        k/2 for ReLU (:meth:`expected_factor`)."""
+        ms = self.mean_square_a
+        return float((ms[-1] / ms[0]) ** (1.0 / self.depth))
+
+    def _spread_constant(self) -> float:
+        if self.activation not in _SQUARE_SPREAD:
+            raise ValueError(f"activation must be one of {', '.join(_SQUARE_SPREAD)} for a per-layer spread; "
+                             f"got {self.activation!r} (a {self.activation} layer's expected factor depends on "
+                             "the variance it receives)")
+        return _SQUARE_SPREAD[self.activation]
+
+    def expected_factor(self) -> float:
+        """What one layer multiplies E[a²] by, in expectation: k (linear), k/2 (ReLU)."""
+        self._spread_constant()
+        return self.k / 2.0 if self.activation == "relu" else self.k
+
+    def factor_spread(self) -> float:
+        """The largest relative spread (sd/mean) of one layer's factor: √(2/n) linear, √(5/n) ReLU.
+
+        Given what enters the layer, its n units are independent. For one input, each unit's
+        g(z)² has relative spread √2 (z² is a scaled χ²₁) or √5 (ReLU(z)², variance 5s⁴/4
+        against the mean s²/2; :func:`initreg.square_spread`), so their mean has √(2/n) or
+        √(5/n). Several inputs average them, which can only lower the spread (the sd of a
+        sum is at most the sum of the sds); inputs that all point the same way keep it.
+        """
+        return self._spread_constant() / math.sqrt(self.width)
 
     def factor_tolerance(self, z: float = 4.0) -> float:
-        """``z`` standard deviations of log :meth:`layer_factor` for a network of this width.
+        """``z`` times the largest standard deviation of log :meth:`layer_factor`: z·spread/√L.
 
-        A layer of n units multiplies the variance by its expected factor times a random
-        factor whose relative spread is at most √(2/n) (each unit's (w·a)² is a scaled χ²₁;
-        √(5/(4n)) for ReLU's relu(w·a)²), independently across layers, so the mean over L
-        layers of the log factor has standard deviation at most √(2/(nL)) (√(5/(4nL))).
+        The log of the geometric mean is the mean of the L layers' log factors, whose
+        spreads are at most :meth:`factor_spread` each (log f ≈ f − 1 for a small spread) and
+        which are uncorrelated: each layer's fresh W has the same expected factor whatever
+        it receives.
         """
         z = v.positive(z, "z")
-        c = 5.0 / 4.0 if self.activation == "relu" else 2.0
-        return z * math.sqrt(c / (self.width * self.depth))
+        return z * self.factor_spread() / math.sqrt(self.depth)
+
+
+#: sd/mean of one unit's g(z)² for z ~ N(0, s²), g linear or ReLU: √2 and √5
+#: (:func:`initreg.square_spread` derives them; a test compares).
+_SQUARE_SPREAD: dict[str, float] = {"linear": math.sqrt(2.0), "relu": math.sqrt(5.0)}
+
+#: The schemes :func:`signal_propagation` accepts by name: those with a variance of their own.
+_PROPAGATION_SCHEMES = ("standard", "xavier", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform")
 
 
 def _g(kind: str, z: np.ndarray) -> np.ndarray:
@@ -383,7 +432,7 @@ def _fixed_layout(fig: Figure, **adjust: float) -> dict[str, float]:
 
 @_single_threaded
 def signal_propagation(
-    k: float,  # n·Var(w): every W[l] ~ N(0, k/n)
+    k: float | str,  # n·Var(w): every W[l] ~ N(0, k/n); or a scheme name
     depth: int,  # layers L
     activation: str,  # g, one of ACTIVATIONS
     *,
@@ -395,17 +444,27 @@ def signal_propagation(
     """Send ``m`` inputs x ~ N(0, I) through ``depth`` random layers a[l] = g(W[l] a[l-1]).
 
     Every W[l] has shape (n, n) with entries N(0, k/n), biases 0, so one layer multiplies
-    Var(z) by k = n·Var(w) while g is linear ({ref}`chap-derivation`). The variances are
-    over every example and unit of a layer.
+    Var(z) by k = n·Var(w) while g is linear ({ref}`chap-derivation`). ``k`` may instead
+    name a scheme (``standard``, ``xavier``, ``glorot_*``, ``he_*``): W[l] is then drawn by
+    :func:`initreg.init_weights` and k = n·:func:`initreg.init_variance` of that scheme.
+    The variances are over every example and unit of a layer.
     """
-    k = v.positive(k, "k")
+    if isinstance(k, str):
+        scheme = v.choice(k, "k (a scheme name)", _PROPAGATION_SCHEMES)
+    else:
+        scheme = "xavier×√k"
+        k = v.positive(k, "k")
     depth = v.positive_int(depth, "depth")
     v.choice(activation, "activation", ACTIVATIONS)
     width = v.positive_int(width, "width")
     m = v.positive_int(m, "m")
     v.generator(rng)
     keep = v.positive_int(keep, "keep")
-    init = initializer("xavier", gain=math.sqrt(k))
+    if scheme == "xavier×√k":
+        init = initializer("xavier", gain=math.sqrt(k))
+    else:
+        init = initializer(scheme)
+        k = width * init_variance(width, width, scheme)
     a = rng.standard_normal((m, width))
     var_z = [a.var()]
     var_a = [a.var()]
@@ -419,7 +478,8 @@ def signal_propagation(
             var_a.append(a.var())
             ms.append(np.mean(a * a))
             samples.append(a.ravel()[:keep].copy())
-    return SignalPropagation(activation, k, width, np.array(var_z), np.array(var_a), np.array(ms), samples)
+    return SignalPropagation(activation, float(k), width, np.array(var_z), np.array(var_a), np.array(ms), samples,
+                             scheme)
 
 
 # -------------------------------------------------------------------- plotting
@@ -514,7 +574,7 @@ def _propagation(activation: str, k: float, depth: int) -> SignalPropagation:
         return run
     d = depth + 1
     return SignalPropagation(run.activation, run.k, run.width, run.var_z[:d], run.var_a[:d],
-                             run.mean_square_a[:d], run.samples[:d])
+                             run.mean_square_a[:d], run.samples[:d], run.scheme)
 
 
 def _decade_ticks(ax: Axes, lo: float, hi: float) -> None:

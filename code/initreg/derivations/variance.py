@@ -14,12 +14,18 @@ closed form (``sympy.simplify(expr - expected) == 0``) and the chapter can print
 :func:`glorot_rule`         the compromise 2/(n[l-1] + n[l])
 :func:`uniform_variance`    Var(U[-a, a]) = a²/3, integrated; :func:`uniform_limit` inverts it
 :func:`relu_second_moment`  E[ReLU(z)²] = Var(z)/2 for z ~ N(0, s²), integrated
+:func:`activation_moment`   E[g(z)^p] for g linear or ReLU, integrated (E[ReLU(z)⁴] = 3s⁴/2)
+:func:`square_spread`       sd/mean of g(z)²: √2 (linear, a χ²₁) and √5 (ReLU)
 :func:`he_rule`             n[l-1]·Var(w)/2 = 1  →  Var(w) = 2/n[l-1]
+:func:`truncated_normal_variance`  Var of N(0, 1) cut to [−c, c] (Keras's truncated normals)
 ==========================  ==========================================================
 
 The numerical side samples the same quantities: :func:`sample_preactivations` draws
-``z`` under any mix of the assumptions, and :func:`check_variance` / :func:`check_mean`
-compare a sample with a formula within a tolerance derived from the sample size.
+``z`` under any mix of the assumptions, :func:`layer_factors` measures one layer's forward
+and backward factors, :func:`tanh_second_moment` and :func:`tanh_derivative_second_moment`
+give E[tanh(z)²] and E[tanh′(z)²] by quadrature, and :func:`check_variance` /
+:func:`check_mean` compare a sample with a formula within a tolerance derived from the
+sample size.
 :data:`XAVIER_CONVENTIONS` lists what "Xavier" means in each source.
 """
 
@@ -43,6 +49,7 @@ __all__ = [
     "relax_assumptions",
     "tanh_variance_series",
     "tanh_second_moment",
+    "tanh_derivative_second_moment",
     "depth_variance",
     "forward_rule",
     "backward_rule",
@@ -51,10 +58,15 @@ __all__ = [
     "uniform_limit",
     "relu_second_moment",
     "relu_mean",
+    "activation_moment",
+    "square_spread",
     "he_rule",
+    "truncated_normal_variance",
     "sample_preactivations",
     "sample_activations",
     "check_preactivations",
+    "LayerFactors",
+    "layer_factors",
     "SampledCheck",
     "check_variance",
     "check_mean",
@@ -171,19 +183,34 @@ def tanh_variance_series(order: int = 3) -> sp.Expr:
     return sp.expand(out)
 
 
-def tanh_second_moment(var_z: float | np.ndarray, *, nodes: int = 80) -> np.ndarray | float:
-    """E[tanh(z)²] for z ~ N(0, var_z), by Gauss–Hermite quadrature (exact to ~1e-12).
-
-    The numerical counterpart of :func:`tanh_variance_series`, valid for every variance.
-    """
+def _normal_expectation(f, var_z: float | np.ndarray, nodes: int) -> np.ndarray | float:
+    """E[f(z)] for z ~ N(0, var_z), by Gauss–Hermite quadrature with ``nodes`` nodes."""
     arr = v.array(var_z, "var_z", ndim=(0, 1))
     if np.any(arr < 0):
         raise ValueError("var_z must be >= 0")
     nodes = v.positive_int(nodes, "nodes")
     x, w = np.polynomial.hermite_e.hermegauss(nodes)
-    w = w / w.sum()
-    out = (np.tanh(np.sqrt(arr)[..., None] * x) ** 2 * w).sum(axis=-1)
+    out = (f(np.sqrt(arr)[..., None] * x) * (w / w.sum())).sum(axis=-1)
     return float(out) if arr.ndim == 0 else out
+
+
+def tanh_second_moment(var_z: float | np.ndarray, *, nodes: int = 80) -> np.ndarray | float:
+    """E[tanh(z)²] for z ~ N(0, var_z), by Gauss–Hermite quadrature (exact to ~1e-12).
+
+    The numerical counterpart of :func:`tanh_variance_series`, valid for every variance.
+    """
+    return _normal_expectation(lambda z: np.tanh(z) ** 2, var_z, nodes)
+
+
+def tanh_derivative_second_moment(var_z: float | np.ndarray, *, nodes: int = 80) -> np.ndarray | float:
+    """E[tanh′(z)²] = E[(1 − tanh(z)²)²] for z ~ N(0, var_z), by Gauss–Hermite quadrature.
+
+    Back-propagation multiplies ∂J/∂a[l] by g′(z[l]) to get ∂J/∂z[l], so in a tanh layer
+    the gradient's variance is multiplied by E[tanh′(z)²] (for g′ independent of ∂J/∂a).
+    It is 1 only in the limit Var(z) → 0: the backward rule's assumption g′(z) ≈ 1.
+    Step 5 of {ref}`chap-derivation`.
+    """
+    return _normal_expectation(lambda z: (1.0 - np.tanh(z) ** 2) ** 2, var_z, nodes)
 
 
 def depth_variance() -> sp.Expr:
@@ -267,6 +294,34 @@ def relu_mean() -> sp.Expr:
     return sp.simplify(sp.integrate(z * _normal_density(z), (z, 0, sp.oo)))
 
 
+def activation_moment(activation: str, p: int) -> sp.Expr:
+    """E[g(z)^p] for z ~ N(0, s²), integrated against the normal density by SymPy.
+
+    ``"linear"`` (g(z) = z): s^p·(p−1)!! for even p, 0 for odd p; ``"relu"``: the integral
+    over z > 0 only, half of the linear moment for even p (E[ReLU(z)²] = s²/2,
+    E[ReLU(z)⁴] = 3s⁴/2) and E[ReLU(z)] = s/√(2π). Step 6 of {ref}`chap-derivation`.
+    """
+    v.choice(activation, "activation", ("linear", "relu"))
+    p = v.positive_int(p, "p")
+    z = sp.Symbol("z", real=True)
+    lower = -sp.oo if activation == "linear" else sp.Integer(0)
+    return sp.simplify(sp.integrate(z**p * _normal_density(z), (z, lower, sp.oo)))
+
+
+def square_spread(activation: str) -> sp.Expr:
+    """The relative spread sd/mean of g(z)² for z ~ N(0, s²): √(E[g(z)⁴]/E[g(z)²]² − 1).
+
+    ``"linear"``: √(3s⁴/s⁴ − 1) = √2 (z²/s² is a χ²₁ variable); ``"relu"``:
+    Var(ReLU(z)²) = 3s⁴/2 − s⁴/4 = 5s⁴/4 against the mean s²/2, so √5. Given what enters a
+    layer, its n units are independent, so the mean of g(z)² over them, which is what the
+    layer multiplies the mean square by for one input, has relative spread
+    ``square_spread / √n``. Steps 3 and 6 of {ref}`chap-derivation`.
+    """
+    m2 = activation_moment(activation, 2)
+    m4 = activation_moment(activation, 4)
+    return sp.sqrt(sp.simplify(m4 / m2**2 - 1))
+
+
 def he_rule() -> sp.Expr:
     """He et al.'s rule: Var(z[l]) = n[l-1]·Var(w)·E[a[l-1]²] = n[l-1]·Var(w)·Var(z[l-1])/2.
 
@@ -275,6 +330,22 @@ def he_rule() -> sp.Expr:
     half = relu_second_moment() / _s**2  # = 1/2
     (sol,) = sp.solve(sp.Eq(_n_in * _var_w * half, 1), _var_w)
     return sol
+
+
+def truncated_normal_variance(c: float | sp.Expr = 2) -> sp.Expr:
+    """Var(t) for t ~ N(0, 1) cut to [−c, c] (redrawn outside): ∫t²φ / ∫φ over [−c, c].
+
+    It is 1 − 2cφ(c)/(2Φ(c) − 1); at c = 2, sd 0.87962566..., the constant Keras divides its
+    truncated normals' standard deviation by, so that ``glorot_normal`` has variance
+    2/(n_in + n_out) after the cut. Step 7 of {ref}`chap-derivation`.
+    """
+    if not isinstance(c, sp.Basic):
+        c = sp.nsimplify(v.positive(c, "c"))
+    elif not c.is_positive:
+        raise ValueError(f"c must be positive; got {c!r}")
+    t = sp.Symbol("t", real=True)
+    phi = sp.exp(-(t**2) / 2)
+    return sp.simplify(sp.integrate(t**2 * phi, (t, -c, c)) / sp.integrate(phi, (t, -c, c)))
 
 
 # ---------------------------------------------------------------------- sampled checks
@@ -388,6 +459,61 @@ def check_preactivations(
 
 
 @dataclass(frozen=True)
+class LayerFactors:
+    """One layer's measured factors, for W of shape (n_out, n_in): ``forward`` =
+    mean((W x)²)/mean(x²) and ``backward`` = mean((Wᵀδ)²)/mean(δ²), which step 2 predicts
+    to be n_in·Var(w) and n_out·Var(w); with the relative spread (sd/mean) of each over
+    random normal W, given the sampled x and δ (:func:`layer_factors`)."""
+
+    n_in: int
+    n_out: int
+    forward: float
+    backward: float
+    forward_spread: float
+    backward_spread: float
+
+    def __repr__(self) -> str:
+        return (f"LayerFactors(W of shape {self.n_out}×{self.n_in}: forward {self.forward:.4f} "
+                f"(spread {self.forward_spread:.2%}), backward {self.backward:.4f} "
+                f"(spread {self.backward_spread:.2%}))")
+
+
+def _factor_spread(x: np.ndarray, n_terms: int) -> float:
+    """√(2·tr(C²)/tr(C)²/n_terms) with C = xᵀx: the relative spread of Σᵢ wᵢᵀCwᵢ / tr(C) averaged
+    over n_terms independent normal vectors wᵢ (each term has variance 2σ⁴tr(C²)/tr(C)²)."""
+    c = x.T @ x if x.shape[1] <= x.shape[0] else x @ x.T  # the same non-zero eigenvalues
+    return math.sqrt(2.0 * float(np.sum(c * c)) / float(np.trace(c)) ** 2 / n_terms)
+
+
+def layer_factors(W: object, m: int, *, rng: np.random.Generator) -> LayerFactors:
+    """Measure what one layer W[l] (shape (n_out, n_in)) multiplies the variance by, both ways.
+
+    Forward, z = W x for ``m`` inputs x ~ N(0, I); backward, ∂J/∂a[l-1] = Wᵀ δ for ``m``
+    back-propagated gradients δ = ∂J/∂z[l] ~ N(0, I), drawn independently of W and with no
+    activation in between (g′ = 1): the two extra assumptions of the backward rule. Step 2
+    predicts n_in·Var(w) forward and n_out·Var(w) backward.
+
+    Given the inputs, the n_out rows of a normal W are independent, and the forward factor
+    is n_in/n_out times Σᵢ wᵢᵀCwᵢ/tr(C), C = Σ x xᵀ: its relative spread is
+    √(2·tr(C²)/tr(C)²/n_out), at most √(2/n_out) (one input) and about
+    √(2(1 + n_in/m)/(n_in·n_out)) for m isotropic inputs; backward the same with the n_in
+    columns and the δ's. Uniform weights, with a lighter tail, spread less.
+    Step 5 of {ref}`chap-derivation`.
+    """
+    W = v.array(W, "W", ndim=2)
+    if W.size < 2:
+        raise ValueError("W must have at least 2 entries")
+    m = v.positive_int(m, "m")
+    v.generator(rng)
+    n_out, n_in = W.shape
+    x = rng.standard_normal((m, n_in))
+    d = rng.standard_normal((m, n_out))
+    fwd = float(np.mean((x @ W.T) ** 2) / np.mean(x**2))
+    bwd = float(np.mean((d @ W) ** 2) / np.mean(d**2))
+    return LayerFactors(n_in, n_out, fwd, bwd, _factor_spread(x, n_out), _factor_spread(d, n_in))
+
+
+@dataclass(frozen=True)
 class SampledCheck:
     """A sample statistic against its formula, with a tolerance from the sample size.
 
@@ -480,7 +606,7 @@ def plot_activation_variance() -> "Figure":
 
 
 # --------------------------------------------------------------- what "Xavier" means
-#: PyTorch's recommended gains, as documented for ``torch.nn.init.calculate_gain``.
+#: PyTorch's recommended gains, as listed (without a derivation) by ``torch.nn.init.calculate_gain``.
 PYTORCH_GAINS: dict[str, sp.Expr] = {
     "linear": sp.Integer(1),
     "sigmoid": sp.Integer(1),
@@ -490,9 +616,15 @@ PYTORCH_GAINS: dict[str, sp.Expr] = {
 
 #: What "Xavier initialization" means in each source: ``(source, name, distribution,
 #: Var(w))`` with n_in = n[l-1] and n_out = n[l], each library function at its default
-#: arguments. Library entries are the documented behaviour of Keras 3 / tf.keras 2 and
-#: PyTorch 2 (``xavier_*_`` default to gain 1; ``kaiming_normal_`` defaults to
-#: ``a=0, mode="fan_in", nonlinearity="leaky_relu"``, whose gain is √2), not code this book runs.
+#: arguments. Library entries are read from the libraries' source, not code this book runs:
+#: Keras 3 (``keras/src/initializers/random_initializers.py``: ``glorot_normal`` is a normal
+#: cut at ±2 sd whose sd is first divided by 0.87962566103423978, see
+#: :func:`truncated_normal_variance`; ``keras/src/layers/core/dense.py``: ``Dense`` defaults to
+#: ``glorot_uniform`` kernels and zero biases) and PyTorch (``torch/nn/init.py``: ``xavier_*_``
+#: default to gain 1, ``kaiming_normal_`` to ``a=0, mode="fan_in", nonlinearity="leaky_relu"``,
+#: whose gain is √(2/(1 + 0²)) = √2; ``torch/nn/modules/linear.py``: ``nn.Linear`` calls
+#: ``kaiming_uniform_(weight, a=√5)``, half-width √3·√(2/6)/√n_in = 1/√n_in, and draws its
+#: bias from the same interval).
 XAVIER_CONVENTIONS: tuple[tuple[str, str, str, str], ...] = (
     ("source article (Chadha 2020)", "Xavier", "N(0, 1/n_in)", "1/n_in"),
     ("AI Notes, footnote", "Xavier", "N(0, 1/√n_in): an sd in the variance slot", "1/n_in (meant)"),
