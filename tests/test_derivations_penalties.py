@@ -69,6 +69,26 @@ def test_soft_threshold_derivation():
             assert float(f(zv, tv)) == pytest.approx(float(initreg.soft_threshold(np.array(zv), tv)), abs=1e-15)
 
 
+def test_l2_proximal_step():
+    step = initreg.l2_proximal_step()
+    assert sp.simplify(step - (w - alpha * g) / (1 + 2 * alpha * lam)) == 0
+    # it minimizes ½(v − u)² + αλv² numerically, and is what Penalty.prox does
+    rng = np.random.default_rng(0)
+    W, G = rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    f = sp.lambdify((w, g, alpha, lam), step, "numpy")
+    for a_, l_ in [(0.1, 0.5), (1.0, 3.0)]:
+        out = f(W, G, a_, l_)
+        U = W - a_ * G
+        obj = lambda V: 0.5 * (V - U) ** 2 + a_ * l_ * V**2  # noqa: E731
+        assert np.all(obj(out) <= obj(out + 1e-4)) and np.all(obj(out) <= obj(out - 1e-4))
+        V = U.copy()
+        initreg.Penalty("l2", l_).prox(V, a_)
+        np.testing.assert_allclose(V, out, rtol=1e-14)
+    # it differs from the gradient step at second order in α
+    gap = sp.series(step - initreg.update_rules()["l2"], alpha, 0, 3).removeO()
+    assert sp.simplify(gap - alpha**2 * (2 * lam * g + 4 * lam**2 * w)) == 0
+
+
 def test_two_feature_zero_matches_the_path():
     rng = np.random.default_rng(3)
     hits = 0

@@ -46,10 +46,107 @@ def test_proximal_step_makes_exact_zeros(shape):
     assert np.count_nonzero(initreg.l1_update(w, g, alpha, lam) == 0.0) == 0
 
 
-def test_playground_clip_step_is_the_proximal_step():
-    w, g = arrays((40, 30), seed=2)
-    for alpha, lam in [(0.1, 0.5), (1.0, 3.0), (0.05, 0.0)]:
-        np.testing.assert_array_equal(initreg.l1_clip_update(w, g, alpha, lam), initreg.l1_prox_update(w, g, alpha, lam))
+class _Link:
+    """One link of the TensorFlow Playground (src/nn.ts, class Link): a weight and isDead."""
+
+    def __init__(self, weight, dead):
+        self.weight, self.isDead = float(weight), bool(dead)
+
+
+def _playground_update_weights(links, ders, learning_rate, regularization_rate):
+    """A scalar, line-by-line transcription of the weight loop of updateWeights (src/nn.ts,
+    lines 348-373, one accumulated derivative per link) with RegularizationFunction.L1."""
+    def l1_der(w):
+        return -1 if w < 0 else (1 if w > 0 else 0)
+
+    for link, acc_error_der in zip(links, ders):
+        if link.isDead:
+            continue
+        regul_der = l1_der(link.weight)
+        link.weight = link.weight - (learning_rate / 1) * acc_error_der
+        new_link_weight = link.weight - (learning_rate * regularization_rate) * regul_der
+        if link.weight * new_link_weight < 0:
+            link.weight = 0
+            link.isDead = True
+        else:
+            link.weight = new_link_weight
+
+
+@pytest.mark.parametrize("alpha,lam", [(0.1, 2.0), (0.5, 0.4), (1.0, 0.0), (0.0, 1.0)])
+def test_playground_step_is_the_typescript_loop(alpha, lam):
+    rng = np.random.default_rng(7)
+    w = rng.normal(size=400)
+    g = rng.normal(size=400)
+    dead = rng.random(400) < 0.1
+    w[dead] = 0.0
+    w[:5] = 0.0  # live weights at exactly 0
+    w[5:10] = [0.5, -0.5, 0.25, -2.0, 1.0]
+    g[5:10] = w[5:10] / 0.5 if alpha == 0.5 else g[5:10]  # u exactly 0 (exact in binary)
+    for _ in range(3):  # three steps: the mask carries over
+        links = [_Link(a, d) for a, d in zip(w, dead)]
+        _playground_update_weights(links, g, alpha, lam)
+        w_new, dead_new = initreg.playground_l1_update(w, g, alpha, lam, dead)
+        np.testing.assert_array_equal(w_new, [link.weight for link in links])
+        np.testing.assert_array_equal(dead_new, [link.isDead for link in links])
+        w, dead = w_new, dead_new
+        g = rng.normal(size=400)
+
+
+def test_playground_step_agrees_with_the_proximal_step_exactly_where_predicted():
+    alpha, lam = 0.5, 0.4  # αλ = 0.2; α a power of two so that u = 0 can be made exactly
+    rng = np.random.default_rng(8)
+    w, g = rng.normal(size=5000), rng.normal(size=5000)
+    dead = rng.random(5000) < 0.1
+    dead[:45] = False
+    w[dead] = 0.0
+    w[:20] = 0.0                      # live zeros
+    g[20:40] = w[20:40] / alpha       # data step to exactly 0
+    w[40:45] = [0.3, -0.3, 0.45, -0.45, 0.3]
+    g[40:45] = [0.2, -0.2, 0.5, -0.5, 0.4]  # |u| = αλ exactly (v = 0 without crossing) and |u| < αλ
+    u = w - alpha * g
+    assert np.count_nonzero(u[20:40]) == 0
+    pg, _ = initreg.playground_l1_update(w, g, alpha, lam, dead)
+    prox = initreg.l1_prox_update(w, g, alpha, lam)
+    predicted = np.where(dead, np.abs(alpha * g) > alpha * lam, np.sign(u) != np.sign(w))
+    np.testing.assert_array_equal(pg != prox, predicted)
+    assert predicted[:20].all() and predicted[20:40].all() and not predicted[40:45].any()
+    # where the data step crosses 0 the Playground pushes the weight αλ further away
+    cross = ~dead & (w != 0) & (np.sign(u) == -np.sign(w))
+    assert cross.sum() > 100
+    np.testing.assert_allclose(pg[cross], u[cross] + alpha * lam * np.sign(u[cross]), rtol=0, atol=1e-15)
+    # u = 0 from a non-zero w: the penalty step lands at ∓αλ and nothing is reset
+    np.testing.assert_allclose(pg[20:40], -alpha * lam * np.sign(w[20:40]), rtol=0, atol=0)
+    # the reviewer's example
+    w1 = np.array([-0.0045])
+    out, d1 = initreg.playground_l1_update(w1, (w1 - 0.0857) / 0.1, 0.1, 2.0, np.zeros(1, bool))
+    assert out[0] == pytest.approx(0.2857, abs=1e-15) and not d1[0]
+    assert initreg.l1_prox_update(w1, (w1 - 0.0857) / 0.1, 0.1, 2.0)[0] == 0.0
+
+
+def test_playground_freezes_for_good():
+    w, dead = np.array([0.05, 0.5]), np.zeros(2, bool)
+    w, dead = initreg.playground_l1_update(w, np.array([0.0, 0.0]), 0.1, 1.0, dead)  # 0.05 − 0.1 crosses 0
+    assert list(dead) == [True, False] and w[0] == 0.0
+    for _ in range(5):
+        w, dead = initreg.playground_l1_update(w, np.array([-100.0, 0.0]), 0.1, 1.0, dead)
+        assert w[0] == 0.0 and dead[0]
+
+
+def test_playground_step_bad_input():
+    w, g = arrays((3,))
+    with pytest.raises(TypeError, match="dead"):
+        initreg.playground_l1_update(w, g, 0.1, 1.0, [False] * 3)
+    with pytest.raises(TypeError, match="dead"):
+        initreg.playground_l1_update(w, g, 0.1, 1.0, np.zeros(3))
+    with pytest.raises(ValueError, match="dead must have the shape"):
+        initreg.playground_l1_update(w, g, 0.1, 1.0, np.zeros(2, bool))
+    with pytest.raises(ValueError, match="alpha"):
+        initreg.playground_l1_update(w, g, -0.1, 1.0, np.zeros(3, bool))
+
+
+def test_proximal_step_takes_the_sign_after_the_data_step():
+    w, g = np.array([0.1, -0.1]), np.array([2.0, -2.0])  # u = ∓0.9: the data step crosses 0
+    np.testing.assert_allclose(initreg.l1_prox_update(w, g, 0.5, 0.2), [-0.8, 0.8], rtol=0, atol=1e-15)
 
 
 def test_soft_threshold():
@@ -66,7 +163,8 @@ def test_penalties_sum_every_weight_matrix():
         initreg.l1_penalty("W", 0.1)
 
 
-@pytest.mark.parametrize("fn", [initreg.l1_update, initreg.l2_update, initreg.l1_prox_update, initreg.l1_clip_update])
+@pytest.mark.parametrize("fn", [initreg.l1_update, initreg.l2_update, initreg.l1_prox_update,
+                                lambda w, g, a, l: initreg.playground_l1_update(w, g, a, l, np.zeros(np.shape(w), bool))])
 def test_update_rules_reject_bad_input(fn):
     w, g = arrays((3,))
     with pytest.raises(ValueError, match="alpha"):
@@ -162,8 +260,18 @@ def test_dynamics_with_a_data_gradient_settle_where_expected():
     assert prox[-1, 0] == pytest.approx(wbar - lam / a, rel=1e-12)
 
 
+def test_playground_dynamics_carry_the_mask():
+    grad = lambda w: 1.0 * (w + 1.0)  # noqa: E731  pulls toward −1
+    traj = initreg.penalty_dynamics(np.array([0.13, 0.5]), 0.1, 0.3, 50, "l1_playground", data_grad=grad)
+    assert np.all(traj[1:, 0] == 0.0)  # frozen at step 1, whatever the pull
+    # with a zero data gradient it is the proximal step, step for step
+    w0 = np.array([0.73, -0.41, 0.05, 0.0])
+    np.testing.assert_array_equal(initreg.penalty_dynamics(w0, 0.1, 0.5, 30, "l1_playground"),
+                                  initreg.penalty_dynamics(w0, 0.1, 0.5, 30, "l1_proximal"))
+
+
 def test_dynamics_bad_input():
-    with pytest.raises(ValueError, match="l2, l1, l1_proximal"):
+    with pytest.raises(ValueError, match="l2, l1, l1_proximal, l1_playground"):
         initreg.penalty_dynamics(1.0, 0.1, 0.1, 5, "l3")
     with pytest.raises(ValueError, match="steps"):
         initreg.penalty_dynamics(1.0, 0.1, 0.1, -1, "l1")

@@ -36,10 +36,12 @@ The landscapes of {ref}`chap-landscapes` (``LANDSCAPES``):
 
 Each formula is a SymPy expression, so its gradient is exact and its LaTeX is printed in
 the chapter. The minimum of a penalized test function is found numerically *on its box*
-(McCormick is unbounded below on the whole plane): every local minimum of the penalized
-cost on a 241 × 241 grid is a start for L-BFGS-B with the exact gradient, and the best
-polished point wins. For L1 the polishing runs on w = u − v with u, v ≥ 0, a smooth
-problem whose bounds put coordinates on exactly 0.
+(McCormick is unbounded below on the whole plane): the six lowest local minima of the
+penalized cost on a 241 × 241 grid, and the known minima of f, are starts for L-BFGS-B
+with the exact gradient, and the best polished point wins. For L1 the polishing runs on
+w = u − v with u, v ≥ 0, a smooth problem whose bounds put coordinates on exactly 0; a
+coordinate left within 1e-7 of 0 is then put on 0 if that does not raise the cost by
+more than rounding.
 """
 
 from __future__ import annotations
@@ -73,6 +75,13 @@ __all__ = [
     "penalized_minimum",
     "landscape_kkt_violation",
     "landscape_path",
+    "local_minimum",
+    "grid_local_minima",
+    "PathStep",
+    "bisect_path_step",
+    "orientation_sweep",
+    "RidgeZeros",
+    "ridge_zeros",
     "plot_penalized_contours",
     "plot_constrained_view",
     "plot_lasso_ridge_paths",
@@ -225,6 +234,108 @@ def least_squares_landscape(X: np.ndarray, y: np.ndarray, *, name: str = "least_
     return Landscape(name, title, expr, domain, ((float(w[0]), float(w[1])),), float(r @ r) / (2 * m), data=(X, y))
 
 
+def orientation_sweep(X: np.ndarray, y: np.ndarray, penalty: str, lam: float,
+                      n_angles: int = 180) -> tuple[np.ndarray, np.ndarray]:
+    """``(angles, W)``: the minimizer of ``J_φ + P`` as the least-squares ellipse of two
+    columns is turned about its centre, at ``n_angles`` angles φ = πk/n (k = 0…n−1).
+
+    ``J_φ(w) = ‖X_φw − y_φ‖²/(2m)`` with ``X_φ = XR_φᵀ`` (R_φ the rotation by φ) and
+    ``y_φ = X_φw₀`` (w₀ the least-squares solution of X, y): the Hessian ``R_φGR_φᵀ`` has the
+    shape of G turned by φ, and the minimizer of ``J_φ`` is w₀ for every φ (half a turn
+    brings the ellipse back). Each row of W is :func:`initreg.regularized_minimizer`.
+    See {ref}`chap-landscapes`.
+    """
+    X = v.array(X, "X", ndim=2)
+    y = v.array(y, "y", ndim=1)
+    if X.shape[1] != 2:
+        raise ValueError(f"X must have exactly 2 columns (a turn of the plane); got {X.shape[1]}")
+    v.choice(penalty, "penalty", LANDSCAPE_PENALTIES)
+    lam = v.nonneg(lam, "lam")
+    n_angles = v.positive_int(n_angles, "n_angles")
+    w0 = regularized_minimizer(X, y, "none", 0.0)
+    angles = np.pi * np.arange(n_angles) / n_angles
+    W = np.empty((n_angles, 2))
+    for k, phi in enumerate(angles):
+        R = np.array([[np.cos(phi), -np.sin(phi)], [np.sin(phi), np.cos(phi)]])
+        Xr = X @ R.T
+        W[k] = regularized_minimizer(Xr, Xr @ w0, penalty, lam)
+    return angles, W
+
+
+@dataclass(frozen=True)
+class RidgeZeros:
+    """Where the coordinates of the L2 path are exactly 0: ``lams[j]`` holds, in increasing
+    order, every λ > 0 at which ``w_j(λ) = 0``, and ``multiplicities[j]`` the multiplicity of
+    each as a root of ``N_j`` (odd: ``w_j`` changes sign there). ``degrees[j]`` is the degree
+    of ``N_j``, at most p − 1, which bounds the number of zeros. See :func:`ridge_zeros`."""
+
+    lams: tuple[np.ndarray, ...]
+    multiplicities: tuple[tuple[int, ...], ...]
+    degrees: tuple[int, ...]
+
+    @property
+    def counts(self) -> np.ndarray:
+        """The number of distinct zeros of each coordinate on λ > 0."""
+        return np.array([len(z) for z in self.lams])
+
+    @property
+    def total(self) -> int:
+        return int(self.counts.sum())
+
+    def __repr__(self) -> str:
+        parts = [f"w_{j + 1}: " + ", ".join(f"{x:.6g}" for x in z) for j, z in enumerate(self.lams) if len(z)]
+        return f"RidgeZeros({self.total} zeros on λ > 0" + ("; " + "; ".join(parts) if parts else "") + ")"
+
+
+def ridge_zeros(X: np.ndarray, y: np.ndarray) -> RidgeZeros:
+    """Every λ > 0 at which a coordinate of the L2 minimizer ``w(λ) = (G + 2λI)⁻¹c`` is 0.
+
+    With G = XᵀX/m and c = Xᵀy/m, Cramer's rule gives ``w_j(λ) = N_j(2λ)/det(G + 2λI)``,
+    where ``N_j(μ) = [adj(G + μI)c]_j`` is a polynomial in μ of degree at most p − 1 with
+    leading coefficient c_j, and ``det(G + 2λI) > 0`` for λ > 0. So ``w_j(λ) = 0`` exactly at
+    the positive roots of N_j: finitely many, each an isolated point. The polynomials are
+    built in exact rational arithmetic from the floating-point G and c (the adjugate by the
+    Faddeev–LeVerrier recursion), their roots on μ > 0 are counted by Sturm's theorem and
+    isolated in rational intervals of width 10⁻¹⁸. See {ref}`chap-landscapes`.
+    """
+    X = v.array(X, "X", ndim=2)
+    y = v.array(y, "y", ndim=1)
+    if X.shape[0] != y.shape[0] or X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X (one row per example) and y must be non-empty with as many rows; "
+                         f"got shapes {X.shape} and {y.shape}")
+    from sympy.polys.matrices import DomainMatrix
+
+    QQ = sp.QQ
+    m, p = X.shape
+    G, c = X.T @ X / m, X.T @ y / m
+
+    def q(x: float) -> object:
+        return QQ(*float(x).as_integer_ratio())
+
+    A = DomainMatrix([[-q(G[i, j]) for j in range(p)] for i in range(p)], (p, p), QQ)  # A = −G
+    cq = DomainMatrix([[q(x)] for x in c], (p, 1), QQ)
+    eye = DomainMatrix.eye(p, QQ)
+    # adj(μI − A) = Σ_k μ^(p−1−k) B_k with B_0 = I, B_k = A·B_(k−1) + a_k·I, a_k = −tr(A·B_(k−1))/k
+    B, cols = eye, [cq.to_Matrix()]
+    for k in range(1, p):
+        AB = A * B
+        a_k = -sum((AB[i, i].element for i in range(p)), QQ.zero) / QQ(k)
+        B = AB + eye.mul(a_k)
+        cols.append((B * cq).to_Matrix())
+    mu = sp.Symbol("mu", positive=True)
+    lams, mults, degs = [], [], []
+    for j in range(p):
+        poly = sp.Poly([col[j] for col in cols], mu, domain=QQ)
+        if poly.is_zero:
+            raise ValueError(f"coordinate {j + 1} of the L2 path is 0 for every λ (X'y has no component "
+                             "that reaches it); its zeros are not isolated")
+        degs.append(int(poly.degree()))
+        roots = [(iv, k) for iv, k in poly.intervals(inf=0, eps=sp.Rational(1, 10**18)) if iv[1] > 0]
+        lams.append(np.array([float((lo + hi) / 2) / 2 for (lo, hi), _ in roots]))
+        mults.append(tuple(int(k) for _, k in roots))
+    return RidgeZeros(tuple(lams), tuple(mults), tuple(degs))
+
+
 @functools.lru_cache(maxsize=None)
 def landscape(name: str) -> Landscape:
     """The landscape ``name`` (one of :data:`LANDSCAPES`); see the module docstring."""
@@ -355,17 +466,24 @@ def _minimum(land: Landscape, penalty: str, lam: float, extra: tuple[np.ndarray,
             w, val = _polish(land, penalty, lam, s)
             if val < best:
                 best_w, best = w, val
-    if penalty == "l1":
-        # a coordinate the optimizer left within 1e-7 of 0 is put on 0 if that costs no more than rounding
-        for j in range(2):
-            if 0.0 < abs(best_w[j]) <= 1e-7:
-                trial = best_w.copy()
-                trial[j] = 0.0
-                val = land.value_and_grad(*trial)[0] + float(_penalty_value(penalty, lam, trial[0], trial[1]))
-                if val <= best + 1e-12 * max(1.0, abs(best)):
-                    best_w, best = trial, val
+    best_w, best = _snap(land, penalty, lam, best_w, best)
     return PenalizedMinimum(land.name, penalty, lam, best_w, float(land.f(best_w[0], best_w[1])), best,
                             f"grid {_GRID}² + L-BFGS-B from {len(starts)} starts")
+
+
+def _snap(land: Landscape, penalty: str, lam: float, w: np.ndarray, val: float) -> tuple[np.ndarray, float]:
+    """L1 only: a coordinate the optimizer left within 1e-7 of 0 is put on 0 if that costs no
+    more than rounding (1e-12 of the objective)."""
+    if penalty != "l1":
+        return w, val
+    for j in range(2):
+        if 0.0 < abs(w[j]) <= 1e-7:
+            trial = w.copy()
+            trial[j] = 0.0
+            tval = land.value_and_grad(*trial)[0] + float(_penalty_value(penalty, lam, trial[0], trial[1]))
+            if tval <= val + 1e-12 * max(1.0, abs(val)):
+                w, val = trial, tval
+    return w, val
 
 
 def penalized_minimum(land: Landscape | str, penalty: str, lam: float) -> PenalizedMinimum:
@@ -374,7 +492,9 @@ def penalized_minimum(land: Landscape | str, penalty: str, lam: float) -> Penali
     Test functions: each of the six lowest local minima of ``f + P`` on the grid of
     :func:`penalized_grid`, and each known minimum of f, starts an L-BFGS-B run with the
     exact gradient; the lowest result wins. L1 is polished as ``w = u − v``, ``u, v ≥ 0``,
-    so coordinates that should be 0 come out exactly 0. See {ref}`chap-landscapes`.
+    so coordinates that should be 0 land on their bound, exactly 0; one left within 1e-7
+    of 0 is put on 0 if that raises ``f + P`` by no more than 1e-12 of it. See
+    {ref}`chap-landscapes`.
     """
     land = _as_landscape(land)
     v.choice(penalty, "penalty", LANDSCAPE_PENALTIES)
@@ -448,6 +568,102 @@ def landscape_path(land: Landscape | str, penalty: str) -> tuple[np.ndarray, np.
     if land.name in LANDSCAPES and land is landscape(land.name):
         return _cached_path(land.name, penalty)
     raise ValueError(f"landscape_path needs a named landscape, one of {', '.join(LANDSCAPES)}")
+
+
+def local_minimum(land: Landscape | str, penalty: str, lam: float, start: np.ndarray) -> PenalizedMinimum:
+    """The minimizer of ``f + P`` that one descent from ``start`` reaches: the bottom of
+    ``start``'s basin, not a global search.
+
+    Test functions: one L-BFGS-B run on the box from ``start``, as in
+    :func:`penalized_minimum` (L1 as ``w = u − v``). Least squares is convex, so its one
+    basin's bottom is the exact minimizer. See {ref}`chap-landscapes`.
+    """
+    land = _as_landscape(land)
+    v.choice(penalty, "penalty", LANDSCAPE_PENALTIES)
+    lam = v.nonneg(lam, "lam")
+    start = v.array(start, "start", ndim=1)
+    if start.shape != (2,):
+        raise ValueError(f"start must hold two coordinates; got shape {start.shape}")
+    if land.data is not None:
+        return _minimum(land, penalty, lam)
+    with _threads.one_thread():
+        w, val = _polish(land, penalty, lam, start)
+    w, val = _snap(land, penalty, lam, w, val)
+    return PenalizedMinimum(land.name, penalty, lam, w, float(land.f(w[0], w[1])), val, "L-BFGS-B from one start")
+
+
+def grid_local_minima(land: Landscape | str, penalty: str, lam: float) -> np.ndarray:
+    """The points of the grid of :func:`penalized_grid` where ``f + P`` is strictly lower than
+    at each of its eight neighbours, shape ``(n, 2)``; points on the border of the box are
+    not counted (they have fewer neighbours). See {ref}`chap-landscapes`.
+    """
+    g1, g2, z = penalized_grid(land, penalty, lam)
+    inner = z[1:-1, 1:-1]
+    is_min = np.ones(inner.shape, bool)
+    n1, n2 = inner.shape
+    for di in (-1, 0, 1):
+        for dj in (-1, 0, 1):
+            if di or dj:
+                is_min &= inner < z[1 + di:1 + di + n1, 1 + dj:1 + dj + n2]
+    i, j = np.nonzero(is_min)
+    return np.column_stack([g1[1:-1, 1:-1][i, j], g2[1:-1, 1:-1][i, j]])
+
+
+@dataclass(frozen=True)
+class PathStep:
+    """One step of a landscape's path, bisected: the bracket ``[lam_lo, lam_hi]`` left after
+    ``halvings`` halvings, the global minimizers ``w_lo`` and ``w_hi`` at its ends, and
+    ``step``, the distance the minimizer moved across the step before any halving."""
+
+    landscape: str
+    penalty: str
+    lam_lo: float
+    lam_hi: float
+    w_lo: np.ndarray
+    w_hi: np.ndarray
+    step: float
+    halvings: int
+
+    @property
+    def gap(self) -> float:
+        """How far the minimizer still moves across the last bracket: ``‖w_hi − w_lo‖``."""
+        return float(np.hypot(*(self.w_hi - self.w_lo)))
+
+    def __repr__(self) -> str:
+        lo = ", ".join(f"{x:.4g}" for x in self.w_lo)
+        hi = ", ".join(f"{x:.4g}" for x in self.w_hi)
+        return (f"PathStep({self.landscape}, {self.penalty}: moves {self.step:.4g} across the step; after "
+                f"{self.halvings} halvings still {self.gap:.4g}, from ({lo}) at λ = {self.lam_lo:.10g} to "
+                f"({hi}) at λ = {self.lam_hi:.10g})")
+
+
+def bisect_path_step(land: Landscape | str, penalty: str, lam_lo: float, lam_hi: float, *,
+                     halvings: int = 30) -> PathStep:
+    """Halve ``[lam_lo, lam_hi]`` ``halvings`` times, keeping each time the half across which
+    the global minimizer (:func:`penalized_minimum`) moves farther.
+
+    Where the path is continuous the move shrinks with the bracket (like 2⁻ⁿ where it is
+    smooth); where the minimizer jumps from one basin to another it does not: after n
+    halvings it still moves by about the distance between the basins, across a bracket
+    2ⁿ times narrower than the step. See {ref}`chap-landscapes`.
+    """
+    land = _as_landscape(land)
+    v.choice(penalty, "penalty", ("l1", "l2"))
+    lo = v.nonneg(lam_lo, "lam_lo")
+    hi = v.nonneg(lam_hi, "lam_hi")
+    if not lo < hi:
+        raise ValueError(f"lam_lo must be below lam_hi; got {lo!r} and {hi!r}")
+    halvings = v.nonneg_int(halvings, "halvings")
+    w_lo, w_hi = penalized_minimum(land, penalty, lo).w, penalized_minimum(land, penalty, hi).w
+    step = float(np.hypot(*(w_hi - w_lo)))
+    for _ in range(halvings):
+        mid = 0.5 * (lo + hi)
+        w = penalized_minimum(land, penalty, mid).w
+        if np.hypot(*(w - w_lo)) >= np.hypot(*(w_hi - w)):
+            hi, w_hi = mid, w
+        else:
+            lo, w_lo = mid, w
+    return PathStep(land.name, penalty, lo, hi, w_lo, w_hi, step, halvings)
 
 
 # ------------------------------------------------------------------------------ plots
@@ -558,7 +774,9 @@ def plot_lasso_ridge_paths(X: np.ndarray, y: np.ndarray, names: tuple[str, ...],
     """Every coordinate of the L1 (left) and L2 (right) minimizer against λ (log axis).
 
     The L1 panel marks the knots of the exact path (:func:`initreg.lasso_path`), where a
-    coordinate leaves or enters 0. See {ref}`chap-landscapes`.
+    coordinate leaves or enters 0; the L2 panel marks with a dot each λ at which a
+    coordinate is 0 (:func:`ridge_zeros`): a single point, where it changes sign. See
+    {ref}`chap-landscapes`.
     """
     lams = v.array(lams, "lams", ndim=1)
     if np.any(lams <= 0):
@@ -579,6 +797,12 @@ def plot_lasso_ridge_paths(X: np.ndarray, y: np.ndarray, names: tuple[str, ...],
             for k in path.lams[1:-1]:
                 if lams[0] <= k <= lams[-1]:
                     ax.axvline(k, color="0.7", lw=0.6, ls=":")
+        else:
+            zeros = np.concatenate(ridge_zeros(X, y).lams)
+            zeros = zeros[(zeros >= lams[0]) & (zeros <= lams[-1])]
+            ax.plot(zeros, np.zeros_like(zeros), "o", ms=5, color="black", mfc="white", mew=1.0, zorder=5,
+                    label="a coordinate is 0")
+            ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
         ax.axhline(0, color="0.4", lw=0.6)
         ax.set_xscale("log")
         ax.set(xlabel="λ", xlim=(lams[0] / 3.5, lams[-1]), title=f"{_PEN_TEXT[pen]} path")
@@ -778,7 +1002,7 @@ def landscape_explorer() -> Explorable:
         caption=("Contours of f + P (left) with the minimizer of f (cross), the penalized minimizer (dot "
                  "or square), its path as λ grows (solid) and the L1 diamond or L2 circle through it "
                  "(dashed); right, the two coordinates of the minimizer against λ/λ₀, where λ₀ is the "
-                 "function's reference strength ‖∇f(0)‖∞ (λ_max for least squares)."),
+                 "function's reference strength ‖∇f(0)‖∞ (λ_max for least squares; 1 where ∇f(0) = 0)."),
         alt=("Contour plot of the {name} function with the {penalty} penalty at lambda over lambda-zero "
              "{rel_lam}, its minimizers marked, and the minimizer's coordinates plotted against lambda."),
         name="fig-landscape-explorer",

@@ -6,8 +6,9 @@ The source article's regularized costs sum over every weight matrix, never over 
            J_{L_2} = J + \\lambda \\sum_l \\sum_{i,j} (W^{[l]}_{ij})^2,
 
 and one gradient step with learning rate α gives its two update rules
-``w ← w − αλ·sign(w) − α·∂J/∂w`` and ``w ← w − 2αλ·w − α·∂J/∂w``.
-See {ref}`chap-update-rules`.
+``w ← w − αλ·sign(w) − α·∂J/∂w`` and ``w ← w − 2αλ·w − α·∂J/∂w``; beside them, the
+proximal L1 step (soft thresholding) and the TensorFlow Playground's L1 step, which
+freezes a weight at 0 once its penalty step crosses 0. See {ref}`chap-update-rules`.
 
 The second half of the module computes what those rules converge to on a least-squares
 cost ``J(w) = ‖Xw − y‖²/(2m)``: the exact regularized minimizer (a linear solve for L2,
@@ -37,8 +38,9 @@ __all__ = [
     "l2_update",
     "soft_threshold",
     "l1_prox_update",
-    "l1_clip_update",
+    "playground_l1_update",
     "RULES",
+    "DYNAMICS_RULES",
     "L2_CONVENTIONS",
     "convert_l2_strength",
     "penalty_dynamics",
@@ -106,30 +108,61 @@ def l2_update(w: np.ndarray, grad: np.ndarray, alpha: float, lam: float) -> np.n
 
 
 def soft_threshold(w: np.ndarray, t: float) -> np.ndarray:
-    """The proximal map of ``t·|w|``: ``sign(w)·max(|w| − t, 0)``, which lands on exact zeros."""
+    """The proximal map of ``t·|w|``, ``argmin_v ½(v − w)² + t|v|`` = ``sign(w)·max(|w| − t, 0)``:
+    every |w| ≤ t goes to exactly 0. See {ref}`chap-update-rules`."""
     w = v.array(w, "w")
     t = v.nonneg(t, "t")
     return np.sign(w) * np.maximum(np.abs(w) - t, 0.0)
 
 
 def l1_prox_update(w: np.ndarray, grad: np.ndarray, alpha: float, lam: float) -> np.ndarray:
-    """Proximal L1 step (ISTA): a data step ``w − α·grad``, then soft thresholding by ``αλ``."""
+    """Proximal L1 step (ISTA): the data step ``u = w − α·grad``, then soft thresholding by αλ,
+    ``S(u, αλ) = sign(u)·max(|u| − αλ, 0)`` (the sign of u, after the data step).
+    See {ref}`chap-update-rules`."""
     w, grad, alpha, lam = _update_args(w, grad, alpha, lam)
     return soft_threshold(w - alpha * grad, alpha * lam)
 
 
-def l1_clip_update(w: np.ndarray, grad: np.ndarray, alpha: float, lam: float) -> np.ndarray:
-    """The TensorFlow Playground's L1 step: the data step ``u = w − α·grad``, then the L1 step
-    ``u − αλ·sign(u)``, set to 0 wherever that step crossed 0.
+def playground_l1_update(
+    w: np.ndarray,      # the weights before the step, any shape
+    grad: np.ndarray,   # the data gradient ∂J/∂w, same shape
+    alpha: float,       # learning rate α ≥ 0
+    lam: float,         # the Playground's regularization rate λ ≥ 0
+    dead: np.ndarray,   # bool, same shape: True where a weight is frozen at 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The TensorFlow Playground's L1 step, ``(w_new, dead_new)``, as its ``updateWeights`` does it.
 
-    It equals :func:`l1_prox_update` (soft thresholding by αλ) for every input; the
-    Playground also freezes a weight once it is 0, which this single step does not model.
-    See {ref}`chap-update-rules`.
+    Transcribed from ``src/nn.ts`` of tensorflow/playground (commit 02469bd):
+    ``RegularizationFunction.L1.der`` is ``sign(w)`` (lines 141-143); in ``updateWeights``
+    (lines 335-376) a link with ``isDead`` is skipped (350-352); ``regulDer = der(w)`` is
+    taken from the weight *before* the data step (353-354); then ``u = w − α·grad``
+    (357-358), ``v = u − αλ·regulDer`` (360-361), and if ``u·v < 0`` the weight is set
+    to 0 and ``isDead`` to true (362-366), otherwise ``w = v`` (368). A dead link also
+    gets no gradient in ``backProp`` (307-309), so it stays 0 for good. ``grad`` is the
+    Playground's ``accErrorDer / numAccumulatedDers``, the mean over the batch (a link with
+    no accumulated derivative is not updated at all, 355). Elementwise:
+
+    * frozen: ``w_new = w`` (0), still frozen;
+    * live: ``v = w − α·grad − αλ·sign(w)``; ``w_new = 0`` and frozen where
+      ``(w − α·grad)·v < 0``, else ``w_new = v``.
+
+    For αλ > 0 a live weight gets the proximal step ``S(w − α·grad, αλ)`` exactly when
+    ``sign(w − α·grad) = sign(w)``, and a frozen one when ``|α·grad| ≤ αλ``; where the data
+    step crosses 0 the Playground pushes the weight αλ *away* from 0. See
+    {ref}`chap-update-rules`.
     """
     w, grad, alpha, lam = _update_args(w, grad, alpha, lam)
-    u = w - alpha * grad
-    after = u - alpha * lam * np.sign(u)
-    return np.where(u * after < 0, 0.0, after)
+    if not isinstance(dead, np.ndarray) or dead.dtype != bool:
+        kind = f"an array of {dead.dtype}" if isinstance(dead, np.ndarray) else type(dead).__name__
+        raise TypeError(f"dead must be a numpy array of bools (True where a weight is frozen); got {kind}")
+    if dead.shape != w.shape:
+        raise ValueError(f"dead must have the shape of w, {w.shape}; got {dead.shape}")
+    regul_der = np.sign(w)                   # der(link.weight), before the data step
+    u = w - alpha * grad                     # link.weight after the data step
+    v = u - alpha * lam * regul_der          # newLinkWeight
+    crossed = (u * v < 0) & ~dead            # "the weight crossed 0 due to the regularization term"
+    w_new = np.where(dead, w, np.where(crossed, 0.0, v))
+    return w_new, dead | crossed
 
 
 @dataclass(frozen=True)
@@ -193,10 +226,20 @@ def penalty(name: str = "none", lam: float = 0.0) -> Penalty:
 
 #: How libraries write an L2 penalty, and the decay coefficient κ that its gradient puts
 #: on w per unit of their strength parameter: every one of them takes the step
-#: ``w ← w − α(∂J/∂w + κ·strength·w)``. The source article and Keras write λ·Σw²
-#: (gradient 2λw); PyTorch's ``weight_decay`` and Dive into Deep Learning write
-#: (λ/2)·‖w‖² (gradient λw); the TensorFlow Playground writes its regularization
-#: rate times ½w² (gradient: rate·w). See {ref}`chap-update-rules`.
+#: ``w ← w − α(∂J/∂w + κ·strength·w)``. From their sources:
+#:
+#: * the source article, λ·Σw² (gradient 2λw, κ = 2);
+#: * Keras, ``L2(l2).__call__`` returns ``l2 * ops.sum(ops.square(x))``, added to the loss
+#:   (keras-team/keras ``keras/src/regularizers/regularizers.py``, class L2): κ = 2;
+#: * PyTorch's ``SGD(weight_decay=wd)`` adds no penalty to the loss; its step does
+#:   ``grad = grad.add(param, alpha=weight_decay)`` before ``param.add_(grad, alpha=-lr)``
+#:   (``torch/optim/sgd.py``, ``_single_tensor_sgd``), the gradient of (wd/2)·‖w‖²: κ = 1;
+#: * Dive into Deep Learning adds (λ/2)·‖w‖² to the loss: κ = 1;
+#: * the TensorFlow Playground's ``RegularizationFunction.L2`` is ``0.5·w²`` with ``der(w) = w``,
+#:   and ``updateWeights`` subtracts ``learningRate·regularizationRate·der(w)``
+#:   (``src/nn.ts``, lines 145-147 and 353-361): κ = 1.
+#:
+#: See {ref}`chap-update-rules`.
 L2_CONVENTIONS: dict[str, tuple[str, float]] = {
     "article": ("λ·Σw²", 2.0),
     "keras": ("λ·Σw²  (kernel_regularizer=L2(λ))", 2.0),
@@ -226,8 +269,15 @@ def convert_l2_strength(lam: float, *, source: str, target: str) -> float:
 #: The three update rules of {ref}`chap-update-rules`: the article's L2 and L1 rules, and
 #: the proximal L1 step.
 RULES: tuple[str, ...] = ("l2", "l1", "l1_proximal")
-_RULE_LABELS = {"l2": "L2 rule", "l1": "L1 rule", "l1_proximal": "proximal L1"}
-_RULE_FN = {"l2": l2_update, "l1": l1_update, "l1_proximal": l1_prox_update}
+#: Every rule :func:`penalty_dynamics` runs: :data:`RULES` and the TensorFlow Playground's
+#: L1 step (:func:`playground_l1_update`, which carries its mask of frozen weights).
+DYNAMICS_RULES: tuple[str, ...] = RULES + ("l1_playground",)
+_RULE_LABELS = {"l2": "L2 rule", "l1": "L1 rule", "l1_proximal": "proximal L1", "l1_playground": "Playground L1"}
+
+
+def _rule_step(rule: str) -> Callable[..., np.ndarray]:
+    # looked up at call time, so that a replaced rule (tools/mutants.py) is the one that runs
+    return {"l2": l2_update, "l1": l1_update, "l1_proximal": l1_prox_update}[rule]
 
 
 def penalty_dynamics(
@@ -235,31 +285,38 @@ def penalty_dynamics(
     alpha: float,                           # learning rate α ≥ 0
     lam: float,                             # penalty strength λ ≥ 0
     steps: int,                             # number of updates t = 1..steps
-    rule: str,                              # one of RULES
+    rule: str,                              # one of DYNAMICS_RULES
     *,
     data_grad: Callable[[np.ndarray], np.ndarray] | None = None,  # ∂J/∂w as a function of w
 ) -> np.ndarray:
     """The iterates ``w_0, w_1, …, w_steps`` of one update rule, stacked on a new first axis.
 
-    With ``data_grad=None`` the data gradient is zero and only the penalty acts: the L2
-    rule gives ``w_t = (1 − 2αλ)^t·w_0``; the L1 rule moves every weight by αλ toward 0
-    until it is within αλ of 0, then jumps across 0 forever; the proximal step lands on 0
-    and stays. See {ref}`chap-update-rules`.
+    Each step is ``w_{t+1} = rule(w_t, data_grad(w_t), α, λ)``; ``"l1_playground"`` starts
+    with no weight frozen and carries the mask of :func:`playground_l1_update` from step to
+    step. With ``data_grad=None`` the data gradient is zero and only the penalty acts: the
+    L2 rule gives ``w_t = (1 − 2αλ)^t·w_0``; the L1 rule moves every weight by αλ toward 0
+    until it is within αλ of 0, then (in exact arithmetic, unless |w_0| is a multiple of
+    αλ) alternates between two values on either side of 0; the proximal step, and the
+    Playground's, land on 0 and stay. See {ref}`chap-update-rules`.
     """
     w = v.array(w0, "w0")
     alpha = v.nonneg(alpha, "alpha")
     lam = v.nonneg(lam, "lam")
     steps = v.nonneg_int(steps, "steps")
-    v.choice(rule, "rule", RULES)
+    v.choice(rule, "rule", DYNAMICS_RULES)
     if data_grad is not None and not callable(data_grad):
         raise TypeError("data_grad must be a function w -> ∂J/∂w, or None for a zero data gradient")
-    step = _RULE_FN[rule]
     out = np.empty((steps + 1, *w.shape))
     out[0] = w
     zero = np.zeros_like(w)
+    dead = np.zeros(w.shape, dtype=bool)
+    step = None if rule == "l1_playground" else _rule_step(rule)
     for t in range(steps):
         g = zero if data_grad is None else np.asarray(data_grad(out[t]), dtype=float)
-        out[t + 1] = step(out[t], g, alpha, lam)
+        if step is None:
+            out[t + 1], dead = playground_l1_update(out[t], g, alpha, lam, dead)
+        else:
+            out[t + 1] = step(out[t], g, alpha, lam)
     return out
 
 
@@ -595,9 +652,11 @@ def regularization_path(X: np.ndarray, y: np.ndarray, penalty: str, lams: Sequen
     """The minimizer of ``J + P`` at each λ of ``lams``: an array of shape ``(len(lams), p)``.
 
     Each row is :func:`regularized_minimizer` at that λ (L1 warm-starts from the previous
-    row). Under L1 a coordinate is exactly 0 for every λ above a finite value (see
-    :func:`lasso_path`); under L2, ``w(λ) = (XᵀX/m + 2λI)⁻¹Xᵀy/m`` tends to 0 as λ → ∞
-    without reaching it. See {ref}`chap-landscapes`.
+    row). Under L1 a coordinate is exactly 0 on whole intervals of λ, and for every λ
+    above a finite value (see :func:`lasso_path`); under L2,
+    ``w(λ) = (XᵀX/m + 2λI)⁻¹Xᵀy/m`` tends to 0 as λ → ∞ without reaching it (for Xᵀy ≠ 0),
+    and a coordinate is 0 only at isolated values of λ, where it changes sign
+    (:func:`initreg.ridge_zeros`). See {ref}`chap-landscapes`.
     """
     X, y = _ls_args(X, y)
     v.choice(penalty, "penalty", PENALTIES)

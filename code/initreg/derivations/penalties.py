@@ -26,6 +26,7 @@ __all__ = [
     "l2_decay_coefficients",
     "l2_conversion_factor",
     "soft_threshold_derivation",
+    "l2_proximal_step",
     "lasso_two_feature_zero",
 ]
 
@@ -121,6 +122,18 @@ def soft_threshold_derivation() -> sp.Piecewise:
     return sp.Piecewise((pos, sp.Gt(pos, 0)), (neg, sp.Lt(neg, 0)), (0, True))
 
 
+def l2_proximal_step() -> sp.Expr:
+    """The proximal step of the L2 penalty on the data step u = w − αg, solved by SymPy:
+    ``argmin_v ½(v − u)² + αλv²`` = ``u/(1 + 2αλ)`` (the objective is strictly convex in v,
+    so its one stationary point is the minimizer). In the symbols of :data:`SYMBOLS`.
+    See {ref}`chap-update-rules`.
+    """
+    v_ = sp.Symbol("v", real=True)
+    u = _w - _alpha * _g
+    (sol,) = sp.solve(sp.diff((v_ - u) ** 2 / 2 + _alpha * _lam * v_**2, v_), v_)
+    return sp.simplify(sol)
+
+
 def lasso_two_feature_zero(k: int = 2) -> sp.Expr:
     """The λ at which coordinate k (1 or 2) of the two-feature L1 minimizer reaches 0.
 
@@ -131,8 +144,9 @@ def lasso_two_feature_zero(k: int = 2) -> sp.Expr:
     ``w_j = (c_j − λs_j)/G_jj``, and vanishes at ``λ = |c_j|``, which is
     ``λ_max = ‖c‖∞`` when j is the coordinate that entered first.
     """
-    if isinstance(k, bool) or k not in (1, 2):
+    if isinstance(k, bool) or not hasattr(k, "__index__") or k.__index__() not in (1, 2):
         raise ValueError(f"k must be 1 or 2 (the coordinate); got {k!r}")
+    k = k.__index__()
     g11, g12, g22, c1, c2, s1, s2, lam = sp.symbols("G11 G12 G22 c1 c2 s1 s2 lambda", real=True)
     G = sp.Matrix([[g11, g12], [g12, g22]])
     w = G.LUsolve(sp.Matrix([c1 - lam * s1, c2 - lam * s2]))
