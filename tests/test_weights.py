@@ -121,8 +121,50 @@ def test_only_the_proximal_step_gives_exact_zeros(small_runs):
     assert l1.exact_zeros == 0.0
     assert prox.exact_zeros > 0.3
     assert l1.within(l1.band) > 0.3  # the subgradient weights sit in the band instead
-    # subgradient weights in the band keep changing sign; proximal ones rest at 0
-    assert prox.sign_flip_fraction(prox.band) < 0.2 * l1.sign_flip_fraction(l1.band)
+    # subgradient weights in the band keep changing sign from one step to the next ...
+    assert l1.sign_flip_fraction(l1.band) > 0.5
+    # ... while the proximal zeros rest at 0
+    changes = prox.last_step_changes(prox.band)
+    assert changes.zeros == round(prox.exact_zeros * prox.n_weights)
+    assert changes.stayed_fraction > 0.75
+
+
+def test_runs_keep_the_weights_one_step_before_the_end(small):
+    """previous_weights are the weights before the last minibatch step: the last epoch
+    recomputed here step by step with the L1 rule on initreg.l1_update and backward."""
+    lam = 0.01
+    run = initreg.train_penalized(small, "l1", lam, **SMALL)
+    m, b = len(small.y_train), SMALL["batch_size"]
+    assert run.steps == SMALL["epochs"] * int(np.ceil(m / b))
+    net = initreg.Network(SMALL["sizes"], "tanh", init="xavier", rng=np.random.default_rng(SMALL["seed"]))
+    order_rng = np.random.default_rng(SMALL["seed"] + 1)
+    initreg.train(net, small.X_train, small.y_train, epochs=SMALL["epochs"] - 1, lr=SMALL["lr"], batch_size=b,
+                  rng=order_rng, penalty="l1", lam=lam)
+    order = order_rng.permutation(m)
+    before = None
+    for start in range(0, m, b):
+        before = [w.copy() for w in net.weights]
+        rows = order[start:start + b]
+        g = net.backward(small.X_train[rows], small.y_train[rows])
+        for l in range(len(net.weights)):
+            net.weights[l][...] = initreg.l1_update(net.weights[l], g.dW[l], SMALL["lr"], lam)
+            net.biases[l][...] -= SMALL["lr"] * g.db[l]
+    for mine, theirs in zip(before, run.previous_weights):
+        np.testing.assert_allclose(theirs, mine, rtol=0, atol=1e-10)
+    for mine, theirs in zip(net.weights, run.weights):
+        np.testing.assert_allclose(theirs, mine, rtol=0, atol=1e-10)
+    # one step moves every weight by at most αλ plus the data step: previous ≠ now
+    assert not np.array_equal(run.previous_weights[0], run.weights[0])
+
+
+def test_full_batch_runs_keep_the_previous_step_too(small):
+    kw = {**SMALL, "batch_size": 1000, "epochs": 5}
+    run = initreg.train_penalized(small, "l2", 0.01, **kw)
+    assert run.steps == 5
+    net = initreg.Network(SMALL["sizes"], "tanh", init="xavier", rng=np.random.default_rng(SMALL["seed"]))
+    initreg.train(net, small.X_train, small.y_train, epochs=4, lr=SMALL["lr"], penalty="l2", lam=0.01)
+    for w_net, w_prev in zip(net.weights, run.previous_weights):
+        np.testing.assert_allclose(w_prev, w_net, rtol=0, atol=1e-12)
 
 
 def test_runs_are_seeded_and_differ_only_by_the_penalty(small):
@@ -135,8 +177,8 @@ def test_runs_are_seeded_and_differ_only_by_the_penalty(small):
 
 
 def test_training_in_two_calls_equals_one_call(small):
-    """train_penalized keeps the weights one epoch before the end: the result must be the
-    same as one uninterrupted training run with the same seeds."""
+    """train_penalized takes the last epoch one step at a time: the result must be the same
+    as one uninterrupted training run with the same seeds."""
     run = initreg.train_penalized(small, "l1", 0.003, **SMALL)
     net = initreg.Network(SMALL["sizes"], "tanh", init="xavier", rng=np.random.default_rng(SMALL["seed"]))
     initreg.train(net, small.X_train, small.y_train, epochs=SMALL["epochs"], lr=SMALL["lr"],
@@ -159,15 +201,58 @@ def test_run_records_are_read_only(small_runs):
     assert run.band == pytest.approx(0.1 * 0.01)
 
 
-def test_sign_flip_fraction_counts_sign_reversals(small_runs):
+def test_last_step_changes_count_flips_and_zeros_apart(small_runs):
     run = dataclasses.replace(
         small_runs["none"],
-        weights=(np.array([[0.5, -1e-4, 2e-4, 0.0, 3e-4]]),),
-        previous_weights=(np.array([[-0.5, 1e-4, 2e-4, 1e-4, -1e-5]]),),
+        weights=(np.array([[0.5, -1e-4, 2e-4, 0.0, 3e-4, 0.0, 5e-4]]),),
+        previous_weights=(np.array([[-0.5, 1e-4, 2e-4, 1e-4, -1e-5, 0.0, 0.0]]),),
     )
-    # within 1e-3: -1e-4 (flipped), 2e-4 (kept), 0 (never counts as flipped), 3e-4 (flipped)
-    assert run.sign_flip_fraction(1e-3) == 2 / 4
-    assert run.sign_flip_fraction(1.0) == 3 / 5  # 0.5 flipped too
+    c = run.last_step_changes(1e-3)
+    # in the band: -1e-4 (flipped), 2e-4 (kept), 0 (entered 0), 3e-4 (flipped), 0 (stayed),
+    # 5e-4 (left 0: neither a flip nor counted)
+    assert (c.in_band, c.counted, c.flipped) == (6, 3, 2)
+    assert (c.zeros, c.stayed, c.entered, c.left) == (2, 1, 1, 1)
+    assert c.flip_fraction == run.sign_flip_fraction(1e-3) == 2 / 3
+    assert c.stayed_fraction == 1 / 2
+    assert run.sign_flip_fraction(1.0) == 3 / 4  # 0.5 flipped too
+    nothing = run.last_step_changes(1e-6)
+    assert nothing.counted == 0 and np.isnan(nothing.flip_fraction)
+    with pytest.raises(ValueError, match="bound must be >= 0"):
+        run.last_step_changes(-1.0)
+
+
+def test_magnitude_shares_match_a_histogram():
+    rng = np.random.default_rng(5)
+    w = np.concatenate([rng.uniform(-0.1, 0.1, 997), [0.0, 0.1, -0.1, 0.3]])
+    shares = initreg.magnitude_shares([w.reshape(1, -1)], 0.1, bins=5)
+    inside = np.abs(w)[np.abs(w) <= 0.1]
+    ref, _ = np.histogram(inside, bins=5, range=(0, 0.1))  # numpy's last bin includes 0.1
+    np.testing.assert_allclose(shares, ref / inside.size, atol=1e-15)
+    assert shares.sum() == pytest.approx(1.0)
+    assert np.all(np.isnan(initreg.magnitude_shares(np.array([1.0, 2.0]), 0.5)))
+    with pytest.raises(ValueError, match="bound must be > 0"):
+        initreg.magnitude_shares(w, 0.0)
+    with pytest.raises(ValueError, match="bins"):
+        initreg.magnitude_shares(w, 0.1, bins=0)
+
+
+def test_pruned_network_removes_the_small_weights_only(small, small_runs):
+    run = small_runs["l1"]
+    net = initreg.pruned_network(run, run.band)
+    for w_net, w_run in zip(net.weights, run.weights):
+        small_w = np.abs(w_run) <= run.band
+        assert np.all(w_net[small_w] == 0.0)
+        np.testing.assert_array_equal(w_net[~small_w], w_run[~small_w])
+    for b_net, b_run in zip(net.biases, run.net.biases):
+        np.testing.assert_array_equal(b_net, b_run)
+    # nothing pruned: the same network
+    same = initreg.pruned_network(run, 0.0)
+    assert same.evaluate(small.X_test, small.y_test)[1] == run.test_accuracy
+    assert run.net.weights[0] is not net.weights[0]  # a copy: the run is untouched
+    with pytest.raises(TypeError, match="run must be a TrainedRun"):
+        initreg.pruned_network(run.net, 0.1)
+    with pytest.raises(ValueError, match="bound must be >= 0"):
+        initreg.pruned_network(run, -0.1)
 
 
 @pytest.mark.parametrize("kwargs,exc,match", [
@@ -200,6 +285,11 @@ def test_train_penalized_needs_a_datasplit():
     (lambda: initreg.digits_run("l1", -1.0), ValueError, "lam must be >= 0"),
     (lambda: initreg.digits_run("none", 0.5), ValueError, "lam must be 0"),
     (lambda: initreg.digits_run("l1", 0.1, update="adam"), ValueError, "update must be one of"),
+    (lambda: initreg.digits_run("l1", 0.1, seed=-1), ValueError, "seed"),
+    (lambda: initreg.compare_seeds(0.0), ValueError, "lam must be > 0"),
+    (lambda: initreg.compare_seeds(0.01, seeds=[]), ValueError, "seeds must be a non-empty"),
+    (lambda: initreg.compare_seeds(0.01, seeds=[0, 0]), ValueError, "distinct"),
+    (lambda: initreg.compare_seeds(0.01, seeds=[-1]), ValueError, "seeds\\[0\\]"),
     (lambda: initreg.compare_penalties([]), ValueError, "lams must be a non-empty sequence"),
     (lambda: initreg.compare_penalties([0.0]), ValueError, "lams\\[0\\] must be > 0"),
     (lambda: initreg.compare_penalties([0.1], penalties=["none"]), ValueError, "must be one of l1, l2"),
@@ -208,6 +298,28 @@ def test_train_penalized_needs_a_datasplit():
 def test_digits_experiment_rejects_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_digits_run_seeds():
+    assert initreg.digits_run(seed=initreg.DIGITS_SETUP["seed"]) is initreg.digits_run()
+    other = initreg.digits_run(seed=1)
+    assert other.seed == 1 and not np.array_equal(other.weights[0], initreg.digits_run().weights[0])
+
+
+def test_compare_seeds_repeats_the_four_runs():
+    s = initreg.compare_seeds(0.01, seeds=[0, 1])
+    assert s.seeds == (0, 1) and set(s.runs) == set(s.KEYS)
+    assert s.runs["none"][0] is initreg.digits_run()
+    assert s.runs["l1_proximal"][1] is initreg.digits_run("l1", 0.01, update="proximal", seed=1)
+    acc = s.series("l2", "test_accuracy")
+    np.testing.assert_array_equal(acc, [r.test_accuracy for r in s.runs["l2"]])
+    np.testing.assert_array_equal(s.series("l1", "max_abs"), [np.abs(r.flat).max() for r in s.runs["l1"]])
+    assert s.series("l1", "near_zero")[1] == s.runs["l1"][1].near_zero()
+    assert "seed 1" in repr(s) and s._repr_html_().count("<tr>") == 9
+    with pytest.raises(ValueError, match="quantity must be one of"):
+        s.series("l1", "loss")
+    with pytest.raises(ValueError, match="key must be one of"):
+        s.series("l3", "norm")
 
 
 def test_run_table(small_runs):
@@ -229,6 +341,11 @@ def test_holdout_split_is_disjoint_and_keeps_the_test_set(digits):
     assert len(split.y_train) == 120 and len(split.y_val) == 80
     rows = {tuple(r) for r in split.X_train}
     assert not any(tuple(r) in rows for r in split.X_val)
+    assert split.shared_rows == 0 and len(set(split.train_rows) | set(split.val_rows)) == 200
+    np.testing.assert_array_equal(split.X_train, digits.X_train[split.train_rows])
+    np.testing.assert_array_equal(split.y_val, digits.y_train[split.val_rows])
+    overlapping = dataclasses.replace(split, val_rows=split.train_rows[:10])
+    assert overlapping.shared_rows == 10
     np.testing.assert_array_equal(split.X_test, digits.X_test)
     assert split.train_split.X_test is split.X_val
     with pytest.raises(ValueError, match="n_train \\+ n_val must be at most the 1347"):

@@ -15,8 +15,12 @@ its weights are then measured: their histogram over every weight matrix, their n
   :func:`digits_run` is the chapter's cached experiment on the digits and
   :func:`compare_penalties` runs the AI Notes' three λ levels
   {cite:p}`katanforoosh2019regularizing`.
+* :func:`compare_seeds` repeats the experiments at λ with several seeds (initial weights
+  and batch order), so that a small effect is not read off a single draw.
 * :func:`weight_vector`, :func:`weight_norm`, :func:`near_zero_fraction`,
-  :func:`fraction_within`, :func:`weight_histogram` measure weights.
+  :func:`fraction_within`, :func:`magnitude_shares`, :func:`weight_histogram` measure
+  weights; :meth:`TrainedRun.last_step_changes` compares them with the weights one
+  step earlier (sign flips, weights entering and leaving exact 0).
 * :func:`holdout_split` and :func:`lambda_sweeps` choose λ on a validation set.
 * :func:`plot_weight_histograms`, :func:`plot_abs_weights`, :func:`plot_lambda_sweep`
   draw the chapter's figures and :func:`trained_weights_explorer` its live figure.
@@ -54,11 +58,17 @@ __all__ = [
     "near_zero_fraction",
     "fraction_within",
     "exact_zero_fraction",
+    "magnitude_shares",
     "weight_histogram",
+    "StepChanges",
     "TrainedRun",
     "train_penalized",
+    "DIGITS_SEEDS",
     "digits_run",
     "compare_penalties",
+    "pruned_network",
+    "SeedRuns",
+    "compare_seeds",
     "RunTable",
     "run_table",
     "Holdout",
@@ -91,6 +101,9 @@ DIGITS_SETUP: Mapping[str, object] = MappingProxyType({
     "seed": 0,
     "data_seed": 0,
 })
+#: The seeds of :func:`compare_seeds`: each draws other initial weights and another batch
+#: order (the data split stays the same). The first is ``DIGITS_SETUP["seed"]``.
+DIGITS_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
 #: The λ grid of the live figure (the static book has one frame per value).
 EXPLORER_LAMBDAS: tuple[float, ...] = (1e-5, 1e-4, 1e-3, 3e-3, 1e-2, 0.1, 1.0)
 
@@ -147,6 +160,24 @@ def exact_zero_fraction(weights: object) -> float:
     return float(np.mean(weight_vector(weights) == 0.0))
 
 
+def magnitude_shares(weights: object, bound: float, *, bins: int = 10) -> np.ndarray:
+    """How the weights with ``|w| <= bound`` spread over ``[0, bound]``: the share of them
+    in each of ``bins`` equal slices ``[k·bound/bins, (k+1)·bound/bins)`` of ``|w|`` (the
+    last slice includes ``bound``; exact zeros fall in the first). The shares sum to 1; an
+    even spread gives ``1/bins`` each. NaN shares if no weight lies within ``bound``.
+
+    Used on the L1 band ``bound = αλ`` in {ref}`chap-trained-weights`.
+    """
+    bound = v.positive(bound, "bound")
+    bins = v.positive_int(bins, "bins")
+    a = np.abs(weight_vector(weights))
+    inside = a[a <= bound]
+    if inside.size == 0:
+        return np.full(bins, np.nan)
+    k = np.minimum((inside / bound * bins).astype(np.int64), bins - 1)
+    return np.bincount(k, minlength=bins) / inside.size
+
+
 def weight_histogram(weights: object, *, bins: int = 61, limit: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """``(counts, edges)`` of the weights on ``bins`` equal bins over ``[-limit, limit]``.
 
@@ -162,12 +193,48 @@ def weight_histogram(weights: object, *, bins: int = 61, limit: float = 1.0) -> 
 
 # ----------------------------------------------------------------------- training
 @dataclass(frozen=True)
+class StepChanges:
+    """What the last step of training did to the weights with ``|w| <= bound`` after it
+    (:meth:`TrainedRun.last_step_changes`); ``w`` is a weight after the last step and
+    ``w_before`` the same weight one step earlier.
+
+    * ``in_band``: the weights with ``|w| <= bound``;
+    * ``counted``: those of them with ``w != 0`` and ``w_before != 0`` (the denominator of
+      :attr:`flip_fraction`), and ``flipped``: those with ``w · w_before < 0``;
+    * ``zeros``: the weights (anywhere) with ``w == 0``; of them ``stayed`` had
+      ``w_before == 0`` and ``entered`` did not; ``left``: ``w_before == 0`` but ``w != 0``.
+    """
+
+    bound: float
+    in_band: int
+    counted: int
+    flipped: int
+    zeros: int
+    stayed: int
+    entered: int
+    left: int
+
+    @property
+    def flip_fraction(self) -> float:
+        """``flipped / counted``: the share of the nonzero weights in the band that the last
+        step moved across 0 (NaN if there are none)."""
+        return self.flipped / self.counted if self.counted else math.nan
+
+    @property
+    def stayed_fraction(self) -> float:
+        """``stayed / zeros``: the share of the exact zeros that were already 0 one step
+        earlier (NaN if there are none)."""
+        return self.stayed / self.zeros if self.zeros else math.nan
+
+
+@dataclass(frozen=True)
 class TrainedRun:
     """One trained network and what was measured on it.
 
-    ``weights`` are read-only copies of ``W[1..L]`` after the last epoch and
-    ``previous_weights`` one epoch earlier (to see weights that keep changing sign);
-    ``net`` is the trained network itself (for predictions; runs returned by
+    ``weights`` are read-only copies of ``W[1..L]`` after the last step of training and
+    ``previous_weights`` the same matrices one step (one minibatch) earlier, to see which
+    weights the last step moved across 0 or onto 0; ``steps`` is the number of steps
+    taken. ``net`` is the trained network itself (for predictions; runs returned by
     :func:`digits_run` are shared, so do not train it further).
     ``lr`` is the learning rate α, so the L1 band is ``±lr·lam``.
     """
@@ -179,6 +246,7 @@ class TrainedRun:
     epochs: int
     batch_size: int
     seed: int
+    steps: int
     net: Network
     weights: tuple[np.ndarray, ...]
     previous_weights: tuple[np.ndarray, ...]
@@ -232,16 +300,34 @@ class TrainedRun:
         """Fraction of weights that are exactly 0."""
         return exact_zero_fraction(self.flat)
 
-    def sign_flip_fraction(self, bound: float) -> float:
-        """Among weights with ``|w| <= bound`` now, the fraction whose sign is the opposite
-        of one epoch earlier: ``w_now · w_before < 0`` (a weight at exactly 0 never counts)."""
+    def last_step_changes(self, bound: float) -> StepChanges:
+        """Compare every weight after the last step, ``w``, with the same weight one step
+        earlier, ``w_before`` (:class:`StepChanges`): among the weights with
+        ``0 < |w| <= bound`` and ``w_before != 0``, how many changed sign
+        (``w · w_before < 0``); and how many weights are exactly 0, stayed at 0, entered 0 or
+        left it. An exact zero is never counted as a sign flip: it is counted apart."""
         bound = v.nonneg(bound, "bound")
         now = self.flat
         before = weight_vector(self.previous_weights)
-        small = np.abs(now) <= bound
-        if not small.any():
-            return 0.0
-        return float(np.mean(now[small] * before[small] < 0))
+        band = np.abs(now) <= bound
+        counted = band & (now != 0) & (before != 0)
+        zero_now, zero_before = now == 0, before == 0
+        return StepChanges(
+            bound=bound,
+            in_band=int(np.count_nonzero(band)),
+            counted=int(np.count_nonzero(counted)),
+            flipped=int(np.count_nonzero(counted & (now * before < 0))),
+            zeros=int(np.count_nonzero(zero_now)),
+            stayed=int(np.count_nonzero(zero_now & zero_before)),
+            entered=int(np.count_nonzero(zero_now & ~zero_before)),
+            left=int(np.count_nonzero(~zero_now & zero_before)),
+        )
+
+    def sign_flip_fraction(self, bound: float) -> float:
+        """Among the weights with ``0 < |w| <= bound`` after the last step that were not 0
+        one step earlier, the fraction that the last step moved across 0
+        (``w · w_before < 0``); NaN if there are none. See :meth:`last_step_changes`."""
+        return self.last_step_changes(bound).flip_fraction
 
     def __repr__(self) -> str:
         return (f"TrainedRun({self.label}: train accuracy {self.train_accuracy:.3f}, "
@@ -295,7 +381,10 @@ def train_penalized(
     (``"proximal"``). The seed fixes both the initial weights
     (``default_rng(seed)``) and the order of the minibatches (``default_rng(seed + 1)``),
     so runs that differ only in the penalty start from the same weights and see the same
-    batches. BLAS runs on one thread: for matrices this small, threads only add overhead.
+    batches. The last epoch is taken one minibatch at a time, with the same batches as one
+    uninterrupted run, so that the weights before its last step are kept
+    (``previous_weights``). BLAS runs on one thread: for matrices this small, threads only
+    add overhead.
     """
     data = _check_split(data)
     penalty, lam = _check_penalty(penalty, lam)
@@ -308,24 +397,38 @@ def train_penalized(
     activation = v.choice(activation, "activation", ACTIVATIONS)
     net = Network(sizes, activation, init=init, rng=np.random.default_rng(seed))
     order_rng = np.random.default_rng(seed + 1)
-    kw = dict(lr=lr, batch_size=batch_size, rng=order_rng, penalty=penalty, lam=lam, update=update)
+    step_kw = dict(lr=lr, penalty=penalty, lam=lam, update=update)
+    X, y = data.X_train, data.y_train
+    m = len(y)
+    batch = min(batch_size, m)
+    steps = 0
     with _threads.one_thread():
-        # epochs − 1 epochs, a copy, then the last one: the generator continues, so the
-        # batches are exactly those of a single call with `epochs`
         if epochs > 1:
-            h = train(net, data.X_train, data.y_train, epochs=epochs - 1, record_every=epochs, **kw)
+            h = train(net, X, y, epochs=epochs - 1, batch_size=batch_size, rng=order_rng,
+                      record_every=epochs, **step_kw)
             if h.diverged:
                 raise RuntimeError(f"training {h.status}; lower lr")
-        previous = tuple(w.copy() for w in net.weights)
-        h = train(net, data.X_train, data.y_train, epochs=1, **kw)
-        if h.diverged:
-            raise RuntimeError(f"training {h.status}; lower lr")
+            steps += h.steps_taken
+        # The last epoch, one minibatch at a time, as `train` takes it: a fresh permutation
+        # of the rows from the same generator (the rows in order for full batch), then
+        # consecutive slices. The batches are exactly those of a single call with `epochs`.
+        order = order_rng.permutation(m) if batch < m else np.arange(m)
+        starts = range(0, m, batch)
+        previous = None
+        for start in starts:
+            if start == starts[-1]:
+                previous = tuple(w.copy() for w in net.weights)  # one step before the end
+            rows = order[start:start + batch]
+            h = train(net, X[rows], y[rows], epochs=1, **step_kw)  # one full-batch step on the batch
+            if h.diverged:
+                raise RuntimeError(f"training {h.status}; lower lr")
+            steps += h.steps_taken
         train_loss, train_acc = net.evaluate(data.X_train, data.y_train)
         test_loss, test_acc = net.evaluate(data.X_test, data.y_test)
     frozen = tuple(w.copy() for w in net.weights)
     for w in frozen + previous:
         w.setflags(write=False)  # the run is a record: its weights must not change
-    return TrainedRun(penalty, lam, update, lr, epochs, batch_size, seed, net, frozen, previous,
+    return TrainedRun(penalty, lam, update, lr, epochs, batch_size, seed, steps, net, frozen, previous,
                       float(train_acc), float(test_acc), float(train_loss), float(test_loss))
 
 
@@ -334,24 +437,32 @@ def _digits() -> DataSplit:
     return load_digits(seed=int(DIGITS_SETUP["data_seed"]))
 
 
-@functools.lru_cache(maxsize=64)
-def _digits_run(penalty: str, lam: float, update: str) -> TrainedRun:
+@functools.lru_cache(maxsize=128)
+def _digits_run(penalty: str, lam: float, update: str, seed: int) -> TrainedRun:
     s = DIGITS_SETUP
     return train_penalized(_digits(), penalty, lam, sizes=s["sizes"], epochs=s["epochs"], lr=s["lr"],
-                           batch_size=s["batch_size"], seed=s["seed"], update=update,
+                           batch_size=s["batch_size"], seed=seed, update=update,
                            activation=s["activation"], init=s["init"])
 
 
-def digits_run(penalty: str = "none", lam: float = 0.0, *, update: str = "gradient") -> TrainedRun:
+def digits_run(
+    penalty: str = "none",  # one of PENALTIES
+    lam: float = 0.0,  # λ >= 0 (0 for "none")
+    *,
+    update: str = "gradient",  # "gradient" (the article's rules) or "proximal"
+    seed: int | None = None,  # initial weights and batch order; None: DIGITS_SETUP["seed"]
+) -> TrainedRun:
     """The chapter's experiment: :data:`DIGITS_SETUP` on ``load_digits(seed=0)``, cached.
 
     A ``[64, 100, 100, 10]`` tanh network, Xavier initialization, SGD with α = 0.1 and
-    batches of 100 for 30 epochs, as the AI Notes trained on MNIST. Every call with the
-    same arguments returns the same (read-only) run.
+    batches of 100 for 30 epochs, as the AI Notes trained on MNIST. ``seed`` changes the
+    initial weights and the batch order, never the data. Every call with the same
+    arguments returns the same (read-only) run. See {ref}`chap-trained-weights`.
     """
     penalty, lam = _check_penalty(penalty, lam)
     update = v.choice(update, "update", UPDATES)
-    return _digits_run(penalty, float(lam), update)
+    seed = int(DIGITS_SETUP["seed"]) if seed is None else v.nonneg_int(seed, "seed")
+    return _digits_run(penalty, float(lam), update, seed)
 
 
 def compare_penalties(
@@ -372,6 +483,83 @@ def compare_penalties(
         for lam in lam_list:
             out[(p, lam)] = digits_run(p, lam, update=update)
     return out
+
+
+def pruned_network(run: TrainedRun, bound: float) -> Network:
+    """A copy of the run's network with the connections ``|w| <= bound`` removed: every
+    such weight of the run's final ``W[1..L]`` set to exactly 0, the other weights and
+    every bias kept. See {ref}`chap-trained-weights`."""
+    run = _check_run(run, "run")
+    bound = v.nonneg(bound, "bound")
+    net = run.net.copy()
+    for dst, src in zip(net.weights, run.weights):
+        dst[...] = np.where(np.abs(src) <= bound, 0.0, src)
+    return net
+
+
+@dataclass(frozen=True)
+class SeedRuns:
+    """The digits experiment at one λ repeated with several seeds (:func:`compare_seeds`).
+
+    ``runs[key][i]`` is the run with ``seeds[i]`` for ``key`` in :attr:`KEYS`: no
+    penalty, L1 and L2 with the subgradient rules, and L1 with the proximal step. Displays
+    as a table of test accuracies and largest weights, one column per seed.
+    """
+
+    lam: float
+    seeds: tuple[int, ...]
+    runs: Mapping[str, tuple[TrainedRun, ...]]
+
+    KEYS = ("none", "l1", "l2", "l1_proximal")
+    _NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_proximal": "L1 (proximal)"}
+
+    def series(self, key: str, quantity: str) -> np.ndarray:
+        """One number per seed: ``quantity`` is ``"train_accuracy"``, ``"test_accuracy"``,
+        ``"norm"``, ``"near_zero"``, ``"exact_zeros"`` or ``"max_abs"`` (the largest |w|)."""
+        key = v.choice(key, "key", self.KEYS)
+        quantity = v.choice(quantity, "quantity", ("train_accuracy", "test_accuracy", "norm", "near_zero",
+                                                   "exact_zeros", "max_abs"))
+        get = {"near_zero": lambda r: r.near_zero(), "max_abs": lambda r: float(np.abs(r.flat).max())}.get(
+            quantity, lambda r: getattr(r, quantity))
+        return np.array([get(r) for r in self.runs[key]], dtype=float)
+
+    def _rows(self) -> list[tuple[str, ...]]:
+        rows = []
+        for quantity, label, fmt in (("test_accuracy", "test accuracy", "{:.3f}"), ("max_abs", "largest |w|", "{:.2f}")):
+            for key in self.KEYS:
+                name = self._NAMES[key] + ("" if key == "none" else f", λ = {self.lam:g}")
+                rows.append((f"{label}, {name}",) + tuple(fmt.format(x) for x in self.series(key, quantity)))
+        return rows
+
+    def __repr__(self) -> str:
+        cells = [("",) + tuple(f"seed {s}" for s in self.seeds)] + self._rows()
+        widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+        return "\n".join("  ".join(c.rjust(w) for c, w in zip(row, widths)) for row in cells)
+
+    def _repr_html_(self) -> str:
+        head = "<th></th>" + "".join(f"<th>seed {s}</th>" for s in self.seeds)
+        body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self._rows())
+        return f'<table class="initreg-runs"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def compare_seeds(lam: float, *, seeds: Sequence[int] = DIGITS_SEEDS) -> SeedRuns:
+    """The digits experiment (:func:`digits_run`) at ``lam`` with every seed of ``seeds``:
+    no penalty, L1, L2 and proximal L1. Each seed draws other initial weights and another
+    batch order; within a seed the four runs still differ only by their penalty (and
+    update). See {ref}`chap-trained-weights`."""
+    lam = v.positive(lam, "lam")
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+        raise ValueError("seeds must be a non-empty sequence of seeds >= 0")
+    seed_list = tuple(v.nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(seeds))
+    if len(set(seed_list)) != len(seed_list):
+        raise ValueError(f"seeds must be distinct; got {list(seed_list)}")
+    runs = {
+        "none": tuple(digits_run(seed=s) for s in seed_list),
+        "l1": tuple(digits_run("l1", lam, seed=s) for s in seed_list),
+        "l2": tuple(digits_run("l2", lam, seed=s) for s in seed_list),
+        "l1_proximal": tuple(digits_run("l1", lam, update="proximal", seed=s) for s in seed_list),
+    }
+    return SeedRuns(lam, seed_list, MappingProxyType(runs))
 
 
 class RunTable:
@@ -411,7 +599,11 @@ def run_table(runs: Sequence[TrainedRun] | Mapping[object, TrainedRun]) -> RunTa
 # ------------------------------------------------------------------- choosing λ
 @dataclass(frozen=True)
 class Holdout:
-    """Training, validation and test rows: λ is chosen on validation, reported on test."""
+    """Training, validation and test rows: λ is chosen on validation, reported on test.
+
+    ``train_rows`` and ``val_rows`` are the indices, into the training rows of the data
+    set the split was carved from, of the rows kept for training and for validation.
+    """
 
     X_train: np.ndarray
     y_train: np.ndarray
@@ -419,6 +611,14 @@ class Holdout:
     y_val: np.ndarray
     X_test: np.ndarray
     y_test: np.ndarray
+    train_rows: np.ndarray
+    val_rows: np.ndarray
+
+    @property
+    def shared_rows(self) -> int:
+        """How many rows are used both for training and for validation (0 for a split of
+        :func:`holdout_split`)."""
+        return int(np.intersect1d(self.train_rows, self.val_rows).size)
 
     @property
     def train_split(self) -> DataSplit:
@@ -441,8 +641,10 @@ def holdout_split(data: DataSplit, n_train: int, n_val: int, *, rng: np.random.G
         raise ValueError(f"n_train + n_val must be at most the {m} training rows; got {n_train} + {n_val}")
     perm = v.generator(rng).permutation(m)
     tr, va = np.sort(perm[:n_train]), np.sort(perm[n_train:n_train + n_val])
+    for rows in (tr, va):
+        rows.setflags(write=False)
     return Holdout(data.X_train[tr], data.y_train[tr], data.X_train[va], data.y_train[va],
-                   data.X_test, data.y_test)
+                   data.X_test, data.y_test, tr, va)
 
 
 @dataclass(frozen=True)
