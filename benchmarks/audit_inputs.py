@@ -146,7 +146,7 @@ def baselines() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
     add("l1_update", w=W, grad=g, alpha=0.1, lam=0.1)
     add("l2_update", w=W, grad=g, alpha=0.1, lam=0.1)
     add("l1_prox_update", w=W, grad=g, alpha=0.1, lam=0.1)
-    add("l1_clip_update", w=W, grad=g, alpha=0.1, lam=0.1)
+    add("playground_l1_update", w=W, grad=g, alpha=0.1, lam=0.1, dead=np.zeros(W.shape, dtype=bool))
     add("soft_threshold", w=W, t=0.1)
     add("convert_l2_strength", lam=0.1, source="article", target="pytorch")
     add("penalty_dynamics", w0=np.array([1.0, -0.5]), alpha=0.1, lam=0.1, steps=5, rule="l1")

@@ -64,6 +64,39 @@ def replace(owner, name, new):
     if not hits:
         raise RuntimeError(f"mutant: {name} not found")
     return old
+
+
+def mutate_schemes(variance=None, draw=None):
+    """Make initialization schemes wrong: ``variance[scheme](n_in, n_out)`` is the variance
+    ``init_variance`` states, ``draw[scheme](n_in, n_out, rng)`` the matrix ``init_weights``
+    draws (float64); the other schemes are left as they are."""
+    old_var, old_w = initreg.initializers.init_variance, initreg.initializers.init_weights
+    variance, draw = variance or {}, draw or {}
+
+    def init_variance(n_in, n_out, scheme, *, scale=None):
+        if scheme in variance:
+            return variance[scheme](n_in, n_out)
+        return old_var(n_in, n_out, scheme, scale=scale)
+
+    def init_weights(n_in, n_out, scheme, *, rng, scale=None, dtype=np.float64):
+        if scheme in draw:
+            return draw[scheme](n_in, n_out, rng).astype(dtype)
+        return old_w(n_in, n_out, scheme, rng=rng, scale=scale, dtype=dtype)
+
+    if variance:
+        replace(initreg.initializers, "init_variance", init_variance)
+    if draw:
+        replace(initreg.initializers, "init_weights", init_weights)
+
+
+def normal(var):
+    """A sampler of N(0, var(n_in, n_out)) for :func:`mutate_schemes`."""
+    return lambda n_in, n_out, rng: rng.normal(0.0, np.sqrt(var(n_in, n_out)), size=(n_out, n_in))
+
+
+def uniform(var):
+    """A sampler of the uniform law of variance var(n_in, n_out), U[±√(3·var)]."""
+    return lambda n_in, n_out, rng: rng.uniform(-1.0, 1.0, size=(n_out, n_in)) * np.sqrt(3.0 * var(n_in, n_out))
 '''
 
 
@@ -85,11 +118,323 @@ MUTANTS: list[Mutant] = [
         replace(initreg.CapacityCurve, "gap", property(lambda self: self.train_error - self.test_error))
     """),
     # ------------------------------------------------------- why-initialization
+    Mutant("toy-init-gain-k", "the playground's N(0, k/n) drawn with gain k instead of √k (variance k²/n)",
+           ("why-initialization",), """
+        from initreg.initializers import initializer
+
+        def toy_initializer(k):
+            k = float(k)
+            init = initializer("xavier", gain=k)
+            init.__name__ = init.__qualname__ = f"N(0, {k:g}/n)"
+            return init
+
+        replace(initreg.playground, "toy_initializer", toy_initializer)
+    """),
+    Mutant("constant-init-jittered", "a constant initialization with a little noise added to break the symmetry",
+           ("why-initialization",), """
+        old = initreg.initializers.init_weights
+
+        def init_weights(n_in, n_out, scheme, *, rng, scale=None, dtype=np.float64):
+            w = old(n_in, n_out, scheme, rng=rng, scale=scale, dtype=dtype)
+            if scheme == "constant":
+                w = w + (1e-3 * abs(scale)) * rng.standard_normal(w.shape).astype(w.dtype)
+            return w
+
+        replace(initreg.initializers, "init_weights", init_weights)
+    """),
+    Mutant("merge-keeps-one-outgoing", "merging equal units keeps one unit's outgoing weights instead of their sum",
+           ("why-initialization",), """
+        def merge_identical_units(net):
+            weights = [w.copy() for w in net.weights]
+            biases = [b.copy() for b in net.biases]
+            for l in range(net.L - 1):
+                incoming = np.hstack([weights[l], biases[l][:, None]])
+                _, first = np.unique(incoming, axis=0, return_index=True)
+                keep = np.sort(first)
+                weights[l], biases[l] = weights[l][keep], biases[l][keep]
+                weights[l + 1] = weights[l + 1][:, keep]  # the mistake: not summed over the group
+            sizes = [net.sizes[0]] + [w.shape[0] for w in weights]
+            small = initreg.Network(sizes, list(net.activations), net.output, init="zeros",
+                                    rng=np.random.default_rng(0), dtype=net.dtype)
+            small.set_params([p for pair in zip(weights, biases) for p in pair])
+            return small
+
+        replace(initreg.playground, "merge_identical_units", merge_identical_units)
+    """),
+    Mutant("chain-grad-off-by-one", "the linear chain's ∂ŷ/∂W[l] taken with a[l] instead of the layer's input a[l-1]",
+           ("why-initialization",), """
+        import dataclasses
+
+        old = initreg.playground.linear_chain
+
+        def linear_chain(scale, **kwargs):
+            c = old(scale, **kwargs)
+            grads = [np.outer(c.backprop[l], c.activations[l]) for l in range(1, c.L)] + [c.weight_grads[-1]]
+            return dataclasses.replace(c, weight_grads=grads)
+
+        replace(initreg.playground, "linear_chain", linear_chain)
+    """),
     # -------------------------------------------------------- xavier-derivation
+    Mutant("he-without-the-2", "He's rule as 1/n_in (ReLU's halving forgotten): he_normal draws N(0, 1/n_in), "
+           "he_uniform U[±√(3/n_in)], and init_variance says 1/n_in for both",
+           ("xavier-derivation", "deep-networks"), """
+        one_over_n = lambda n_in, n_out: 1.0 / n_in
+        mutate_schemes({"he_normal": one_over_n, "he_uniform": one_over_n},
+                       {"he_normal": normal(one_over_n), "he_uniform": uniform(one_over_n)})
+    """),
+    Mutant("glorot-fan-out-only", "Glorot's rule with the wrong fan, 1/n_out instead of 2/(n_in + n_out): "
+           "glorot_normal draws N(0, 1/n_out), glorot_uniform U[±√(3/n_out)], and init_variance says 1/n_out",
+           ("xavier-derivation",), """
+        fan_out = lambda n_in, n_out: 1.0 / n_out
+        mutate_schemes({"glorot_normal": fan_out, "glorot_uniform": fan_out},
+                       {"glorot_normal": normal(fan_out), "glorot_uniform": uniform(fan_out)})
+    """),
+    Mutant("glorot-uniform-half-width-fan-in", "glorot_uniform drawn from U[±√(3/n_in)] (the half-width of "
+           "variance 1/n_in) where √(6/(n_in + n_out)) is meant; its stated variance unchanged",
+           ("xavier-derivation",), """
+        mutate_schemes(draw={"glorot_uniform": uniform(lambda n_in, n_out: 1.0 / n_in)})
+    """),
+    Mutant("variance-tolerance-is-interval-width", "check_variance's tolerance taken as the width of the "
+           "±4 SE interval (8 standard errors) instead of its half-width: every tolerance twice too wide",
+           ("xavier-derivation",), """
+        _check = initreg.derivations.variance.check_variance
+
+        def check_variance(samples, expected, *, z=4.0):
+            c = _check(samples, expected, z=z)
+            return initreg.SampledCheck(c.statistic, c.estimate, c.expected, 2 * c.se, c.z, c.m)
+
+        replace(initreg.derivations.variance, "check_variance", check_variance)
+    """),
+    Mutant("relu-spread-over-var-z", "the spread of ReLU(z)² measured against Var(z) instead of its own "
+           "mean Var(z)/2: √(5/4) instead of √5, so a ReLU layer's factor spreads √(5/(4n)) (the tolerances "
+           "of every ReLU network halved)",
+           ("xavier-derivation",), """
+        import math
+        import sympy as sp
+        _spread = initreg.derivations.variance.square_spread
+
+        def square_spread(activation):
+            return sp.sqrt(5) / 2 if activation == "relu" else _spread(activation)
+
+        def factor_spread(self):
+            if self.activation == "relu":
+                return math.sqrt(5.0 / 4.0 / self.width)
+            return _factor_spread(self)
+
+        _factor_spread = initreg.SignalPropagation.factor_spread
+        replace(initreg.derivations.variance, "square_spread", square_spread)
+        replace(initreg.SignalPropagation, "factor_spread", factor_spread)
+    """),
     # ------------------------------------------------------------ deep-networks
+    Mutant("tanh-saturation-0.9", "a tanh unit counted as saturated from |a| > 0.9 (slope 0.19) instead of 0.99, "
+           "in the threshold every count reads", ("deep-networks",), """
+        initreg.SATURATION_LEVELS["tanh"] = 0.9  # the one dict saturated_fraction and the masks read
+    """),
+    Mutant("layer-stats-mean-loss", "layer_stats keeps ∂J/∂z[l] of the mean loss (net.backward's dZ) instead of "
+           "each example's own ∂ℓ/∂z[l] = m·∂J/∂z[l]", ("deep-networks",), """
+        old = initreg.diagnostics.layer_stats
+
+        def layer_stats(net, X, y=None):
+            st = old(net, X, y)
+            if st.gradients is not None:
+                m = st.activations[0].shape[0]
+                st.gradients = [g / m for g in st.gradients]
+            return st
+
+        replace(initreg.diagnostics, "layer_stats", layer_stats)
+    """),
+    Mutant("standard-uniform-var-1-over-n", "Glorot's standard U[±1/√n] drawn as U[±√(3/n)], with its variance "
+           "stated as 1/n (not 1/(3n))", ("deep-networks",), """
+        one_over_n = lambda n_in, n_out: 1.0 / n_in
+        mutate_schemes({"standard": one_over_n}, {"standard": uniform(one_over_n)})
+    """),
     # ------------------------------------------------------------- update-rules
+    Mutant("l2-gradient-lambda-w", "the L2 gradient taken as λw (the λ/2 convention's) while the cost stays λΣw²: "
+           "in l2_update, the penalty's gradient and prox, and the SymPy derivative", ("update-rules", "trained-weights"), """
+        from initreg.derivations import penalties as _pen
+        replace(initreg.regularizers, "l2_update",
+                lambda w, grad, alpha, lam: np.asarray(w) - alpha * lam * np.asarray(w) - alpha * np.asarray(grad))
+        _old_add_grad = initreg.Penalty.add_grad
+        def _add_grad(self, W, dW):
+            if self.active and self.name == "l2":
+                dW += self.lam * W
+            else:
+                _old_add_grad(self, W, dW)
+        replace(initreg.Penalty, "add_grad", _add_grad)
+        _old_prox = initreg.Penalty.prox
+        def _prox(self, W, alpha):
+            if self.active and self.name == "l2":
+                W *= 1.0 / (1.0 + alpha * self.lam)
+            else:
+                _old_prox(self, W, alpha)
+        replace(initreg.Penalty, "prox", _prox)
+        _old_derivs = _pen.penalty_derivatives
+        def _derivs():
+            d = _old_derivs()
+            d["l2"] = _pen._lam * _pen._w
+            return d
+        replace(_pen, "penalty_derivatives", _derivs)
+    """),
+    Mutant("prox-sign-before-data-step", "the proximal L1 step thresholds |w − αg| but keeps the sign of w, taken "
+           "before the data step", ("update-rules",), """
+        def _prox_update(w, grad, alpha, lam):
+            w, grad = np.asarray(w, float), np.asarray(grad, float)
+            return np.sign(w) * np.maximum(np.abs(w - alpha * grad) - alpha * lam, 0.0)
+        replace(initreg.regularizers, "l1_prox_update", _prox_update)
+    """),
+    Mutant("soft-threshold-half", "the soft threshold at αλ/2 (a ½ carried over from ½(v − u)²), in soft_threshold, "
+           "the proximal step and the training loop's prox", ("update-rules",), """
+        _old_st = initreg.regularizers.soft_threshold
+        replace(initreg.regularizers, "soft_threshold", lambda w, t: _old_st(w, t / 2))
+        _old_prox = initreg.Penalty.prox
+        def _prox(self, W, alpha):
+            if self.active and self.name == "l1":
+                t = alpha * self.lam / 2
+                np.copyto(W, np.sign(W) * np.maximum(np.abs(W) - t, 0.0))
+            else:
+                _old_prox(self, W, alpha)
+        replace(initreg.Penalty, "prox", _prox)
+    """),
+    Mutant("playground-sign-after-data-step", "the Playground's L1 step with the sign of the weight after the data "
+           "step (what the chapter used to say it does)", ("update-rules",), """
+        def _pg(w, grad, alpha, lam, dead):
+            w, grad = np.asarray(w, float), np.asarray(grad, float)
+            u = w - alpha * grad
+            v = u - alpha * lam * np.sign(u)
+            crossed = (u * v < 0) & ~dead
+            return np.where(dead, w, np.where(crossed, 0.0, v)), dead | crossed
+        replace(initreg.regularizers, "playground_l1_update", _pg)
+    """),
     # ---------------------------------------------------------- trained-weights
+    Mutant("tw-sign-flips-one-epoch-apart", "the weights kept for the sign-flip count taken one epoch before "
+           "the end instead of one step (an epoch is an even number of steps, so a weight that flips every "
+           "step looks unchanged)", ("trained-weights",), """
+        import dataclasses
+        _W = initreg.weights
+        _old_tp = _W.train_penalized
+        def _tp(data, penalty="none", lam=0.0, *, epochs=30, **kw):
+            earlier = _old_tp(data, penalty, lam, epochs=epochs - 1, **kw)
+            run = _old_tp(data, penalty, lam, epochs=epochs, **kw)
+            return dataclasses.replace(run, previous_weights=earlier.weights)
+        replace(_W, "train_penalized", _tp)
+    """),
+    Mutant("tw-near-zero-threshold-of-another-lambda", "the near-zero threshold taken as αλ of the next λ up "
+           "(0.01, at λ = 0.1) instead of 0.001, in the constant and every measurement that defaults to it",
+           ("trained-weights",), """
+        _W = initreg.weights
+        _old_nzf = _W.near_zero_fraction
+        def _nzf(weights, tol=1e-2):
+            return _old_nzf(weights, tol)
+        replace(_W, "near_zero_fraction", _nzf)
+        replace(initreg.TrainedRun, "near_zero", lambda self, tol=1e-2: _nzf(self.flat, tol))
+        replace(_W, "NEAR_ZERO", 1e-2)
+    """),
+    Mutant("tw-norm-includes-biases", "the weight norm ‖W‖ of a network taken over its biases too", ("trained-weights",),
+           """
+        _W = initreg.weights
+        def _norm(self):
+            w = self.flat
+            b = np.concatenate([x.ravel() for x in self.net.biases])
+            return float(np.sqrt(w @ w + b @ b))
+        replace(initreg.TrainedRun, "norm", property(_norm))
+        _old_wn = _W.weight_norm
+        def _wn(weights):
+            if isinstance(weights, initreg.Network):
+                w = _W.weight_vector(weights)
+                b = np.concatenate([x.ravel() for x in weights.biases])
+                return float(np.sqrt(w @ w + b @ b))
+            return _old_wn(weights)
+        replace(_W, "weight_norm", _wn)
+    """),
+    Mutant("tw-validation-overlaps-training", "the validation rows taken from the start of the same permutation "
+           "as the training rows (perm[:n_val] instead of perm[n_train:n_train + n_val])", ("trained-weights",), """
+        _W = initreg.weights
+        def _split(data, n_train, n_val, *, rng):
+            perm = rng.permutation(len(data.y_train))
+            tr, va = np.sort(perm[:n_train]), np.sort(perm[:n_val])
+            return _W.Holdout(data.X_train[tr], data.y_train[tr], data.X_train[va], data.y_train[va],
+                              data.X_test, data.y_test, tr, va)
+        replace(_W, "holdout_split", _split)
+    """),
     # ---------------------------------------------------------- loss-landscapes
+    Mutant("ridge-lambda-not-doubled",
+           "the L2 penalty taken as (λ/2)‖w‖² in the exact least-squares code: the ridge solve "
+           "(G + λI)w = c, its KKT check ∇J + λw = 0 and its objective, all together",
+           ("loss-landscapes",), """
+        R = initreg.regularizers
+        _old_minimize, _old_kkt, _old_objective = R._minimize, R._kkt, R.regularized_objective
+
+        def _minimize(X, y, penalty, lam, tol, max_sweeps, w0, gram=None):
+            if penalty == "l2" and lam != 0.0:
+                G, c = gram if gram is not None else R._gram(X, y)
+                return np.linalg.solve(G + lam * np.eye(X.shape[1]), c)
+            return _old_minimize(X, y, penalty, lam, tol, max_sweeps, w0, gram)
+
+        def _kkt(G, c, w, penalty, lam):
+            if penalty == "l2":
+                return float(np.max(np.abs(G @ w - c + lam * w)))
+            return _old_kkt(G, c, w, penalty, lam)
+
+        def regularized_objective(X, y, w, penalty, lam):
+            return _old_objective(X, y, w, penalty, lam / 2 if penalty == "l2" else lam)
+
+        replace(R, "_minimize", _minimize)
+        replace(R, "_kkt", _kkt)
+        replace(R, "regularized_objective", regularized_objective)
+    """),
+    Mutant("lasso-lambda-max-2-norm",
+           "λ_max of the lasso from the 2-norm of Xᵀy/m instead of its ∞-norm (and λ₀ of the "
+           "least-squares landscape with it)",
+           ("loss-landscapes",), """
+        R = initreg.regularizers
+        _old_lam0 = initreg.Landscape.lam0
+
+        def lasso_lambda_max(X, y):
+            return float(np.linalg.norm(X.T @ y)) / X.shape[0]
+
+        def lam0(self):
+            return lasso_lambda_max(*self.data) if self.data is not None else _old_lam0.func(self)
+
+        replace(R, "lasso_lambda_max", lasso_lambda_max)
+        replace(initreg.Landscape, "lam0", property(lam0))
+    """),
+    Mutant("lasso-half-lambda",
+           "the soft threshold of the lasso coordinate descent at λ/2, that is the L1 penalty taken "
+           "as (λ/2)‖w‖₁ throughout: minimizer, path and its knots, λ_max, KKT check and objective agree",
+           ("loss-landscapes",), """
+        R = initreg.regularizers
+        _old = {name: getattr(R, name) for name in
+                ("_minimize", "kkt_violation", "regularized_objective", "lasso_path", "lasso_lambda_max")}
+        _old_lam0 = initreg.Landscape.lam0
+
+        def half(penalty, lam):
+            return lam / 2 if penalty == "l1" else lam
+
+        def _minimize(X, y, penalty, lam, tol, max_sweeps, w0, gram=None):
+            return _old["_minimize"](X, y, penalty, half(penalty, lam), tol, max_sweeps, w0, gram)
+
+        def kkt_violation(X, y, w, penalty, lam):
+            return _old["kkt_violation"](X, y, w, penalty, half(penalty, lam))
+
+        def regularized_objective(X, y, w, penalty, lam):
+            return _old["regularized_objective"](X, y, w, penalty, half(penalty, lam))
+
+        def lasso_path(X, y):
+            p = _old["lasso_path"](X, y)
+            return R.LassoPath(2 * p.lams, p.coefs, p.events)
+
+        def lasso_lambda_max(X, y):
+            return 2 * _old["lasso_lambda_max"](X, y)
+
+        def lam0(self):
+            return lasso_lambda_max(*self.data) if self.data is not None else _old_lam0.func(self)
+
+        for name, new in (("_minimize", _minimize), ("kkt_violation", kkt_violation),
+                          ("regularized_objective", regularized_objective), ("lasso_path", lasso_path),
+                          ("lasso_lambda_max", lasso_lambda_max)):
+            replace(R, name, new)
+        replace(initreg.Landscape, "lam0", property(lam0))
+    """),
 ]
 
 
