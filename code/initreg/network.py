@@ -151,7 +151,10 @@ def _blas_policy(method: Callable[..., Any]) -> Callable[..., Any]:
     number of threads the machine gives BLAS."""
     @functools.wraps(method)
     def wrapper(self: "Network", X: object, *args: Any, **kwargs: Any) -> Any:
-        rows = int(np.shape(X)[0]) if np.ndim(X) >= 1 else 1
+        try:
+            rows = int(np.shape(X)[0]) if np.ndim(X) >= 1 else 1
+        except (TypeError, ValueError):  # not an array: the pass's own checks will say so
+            rows = 1
         with _threads.for_products(rows, list(self.sizes)):
             return method(self, X, *args, **kwargs)
 
