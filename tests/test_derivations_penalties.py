@@ -1,4 +1,4 @@
-"""The SymPy derivations of Part II agree with the numerical rules of initreg.regularizers."""
+"""The SymPy derivations of Part II agree with the numerical rules of initreg.penalties."""
 
 import numpy as np
 import pytest

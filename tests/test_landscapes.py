@@ -129,7 +129,7 @@ def test_explorer_is_registered_and_light():
 def test_explorer_contours_are_those_of_ax_contour():
     """The live figure's kept contour collection shows exactly the lines ``ax.contour`` draws."""
     from initreg.landscapes import _contour_paths, _levels
-    from initreg.plotting import new_figure
+    from initreg.figures.style import new_figure
 
     for name, pen in (("least_squares", "l1"), ("himmelblau", "l2")):
         land = initreg.landscape(name)

@@ -8,7 +8,8 @@ import pytest
 from matplotlib.figure import Figure
 
 import initreg
-from initreg.explorable import FIGURES, Choice, Explorable
+from initreg.explorable import FIGURES
+from initreg._explorable_v1 import Choice, Explorable
 
 
 # ------------------------------------------------------------------ fixtures

@@ -252,7 +252,7 @@ MUTANTS: list[Mutant] = [
     Mutant("l2-gradient-lambda-w", "the L2 gradient taken as λw (the λ/2 convention's) while the cost stays λΣw²: "
            "in l2_update, the penalty's gradient and prox, and the SymPy derivative", ("update-rules", "trained-weights"), """
         from initreg.derivations import penalties as _pen
-        replace(initreg.regularizers, "l2_update",
+        replace(initreg.penalties, "l2_update",
                 lambda w, grad, alpha, lam: np.asarray(w) - alpha * lam * np.asarray(w) - alpha * np.asarray(grad))
         _old_add_grad = initreg.Penalty.add_grad
         def _add_grad(self, W, dW):
@@ -280,12 +280,12 @@ MUTANTS: list[Mutant] = [
         def _prox_update(w, grad, alpha, lam):
             w, grad = np.asarray(w, float), np.asarray(grad, float)
             return np.sign(w) * np.maximum(np.abs(w - alpha * grad) - alpha * lam, 0.0)
-        replace(initreg.regularizers, "l1_prox_update", _prox_update)
+        replace(initreg.penalties, "l1_prox_update", _prox_update)
     """),
     Mutant("soft-threshold-half", "the soft threshold at αλ/2 (a ½ carried over from ½(v − u)²), in soft_threshold, "
            "the proximal step and the training loop's prox", ("update-rules",), """
-        _old_st = initreg.regularizers.soft_threshold
-        replace(initreg.regularizers, "soft_threshold", lambda w, t: _old_st(w, t / 2))
+        _old_st = initreg.penalties.soft_threshold
+        replace(initreg.penalties, "soft_threshold", lambda w, t: _old_st(w, t / 2))
         _old_prox = initreg.Penalty.prox
         def _prox(self, W, alpha):
             if self.active and self.name == "l1":
@@ -303,7 +303,7 @@ MUTANTS: list[Mutant] = [
             v = u - alpha * lam * np.sign(u)
             crossed = (u * v < 0) & ~dead
             return np.where(dead, w, np.where(crossed, 0.0, v)), dead | crossed
-        replace(initreg.regularizers, "playground_l1_update", _pg)
+        replace(initreg.penalties, "playground_l1_update", _pg)
     """),
     # ---------------------------------------------------------- trained-weights
     Mutant("tw-sign-flips-one-epoch-apart", "the weights kept for the sign-flip count taken one epoch before "
@@ -361,7 +361,7 @@ MUTANTS: list[Mutant] = [
            "the L2 penalty taken as (λ/2)‖w‖² in the exact least-squares code: the ridge solve "
            "(G + λI)w = c, its KKT check ∇J + λw = 0 and its objective, all together",
            ("loss-landscapes",), """
-        R = initreg.regularizers
+        R = initreg.minimizers
         _old_minimize, _old_kkt, _old_objective = R._minimize, R._kkt, R.regularized_objective
 
         def _minimize(X, y, penalty, lam, tol, max_sweeps, w0, gram=None):
@@ -386,7 +386,7 @@ MUTANTS: list[Mutant] = [
            "λ_max of the lasso from the 2-norm of Xᵀy/m instead of its ∞-norm (and λ₀ of the "
            "least-squares landscape with it)",
            ("loss-landscapes",), """
-        R = initreg.regularizers
+        R = initreg.minimizers
         _old_lam0 = initreg.Landscape.lam0
 
         def lasso_lambda_max(X, y):
@@ -402,7 +402,7 @@ MUTANTS: list[Mutant] = [
            "the soft threshold of the lasso coordinate descent at λ/2, that is the L1 penalty taken "
            "as (λ/2)‖w‖₁ throughout: minimizer, path and its knots, λ_max, KKT check and objective agree",
            ("loss-landscapes",), """
-        R = initreg.regularizers
+        R = initreg.minimizers
         _old = {name: getattr(R, name) for name in
                 ("_minimize", "kkt_violation", "regularized_objective", "lasso_path", "lasso_lambda_max")}
         _old_lam0 = initreg.Landscape.lam0

@@ -45,10 +45,10 @@ from . import _validate as v
 from .datasets import DataSplit, load_digits
 from .diagnostics import (LayerStats, TrainingStats, _decade_label, _decade_ticks, _single_threaded, _Table,
                           layer_stats, plot_layer_histograms, track_layer_stats)
-from .explorable import Choice, Explorable, Slider, Stamp, _paste, _pin_axis_labels, _stamp, register_figure
+from ._explorable_v1 import Choice, Explorable, Slider, Stamp, _paste, _pin_axis_labels, _stamp, register_figure
 from .initializers import INIT_SCHEMES, Initializer, initializer
 from .network import ACTIVATIONS, Network
-from .plotting import COLORS, INIT_COLORS, new_figure
+from .figures.style import COLORS, INIT_COLORS, new_figure
 from .training import History, train
 
 __all__ = [

@@ -31,10 +31,11 @@ from matplotlib.figure import Figure
 
 from . import _threads
 from . import _validate as v
-from .explorable import Choice, Explorable, Slider, _axis_key, _RasterCache, register_figure
+from ._explorable_v1 import Choice, Explorable, Slider, _axis_key, _RasterCache, register_figure
 from .initializers import init_variance, initializer
 from .network import ACTIVATIONS, Network
-from .plotting import COLORS, _TextTable, new_figure
+from .figures.style import COLORS, new_figure
+from .tables import TextTable as _TextTable
 from .training import History, train
 
 F = TypeVar("F", bound=Callable[..., object])

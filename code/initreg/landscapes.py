@@ -58,9 +58,9 @@ from . import _threads
 from . import _validate as v
 from matplotlib.ticker import MaxNLocator
 
-from .explorable import Choice, Explorable, Slider, register_figure
-from .plotting import PENALTY_COLORS, new_figure
-from .regularizers import lasso_path, regularization_path, regularized_minimizer
+from ._explorable_v1 import Choice, Explorable, Slider, register_figure
+from .figures.style import PENALTY_COLORS, new_figure
+from .minimizers import lasso_path, regularization_path, regularized_minimizer
 
 __all__ = [
     "LANDSCAPES",

@@ -31,10 +31,10 @@ from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from . import _validate as v
 from .datasets import TOY_DATASETS, DataSplit, toy_data
-from .explorable import Choice, Explorable, Slider, register_figure
+from ._explorable_v1 import Choice, Explorable, Slider, register_figure
 from .initializers import INIT_SCHEMES, Initializer, initializer
 from .network import ACTIVATIONS, Network
-from .plotting import INIT_COLORS, new_figure, plot_decision_boundary
+from .figures.style import INIT_COLORS, new_figure, plot_decision_boundary
 from .training import History, train
 
 __all__ = [
@@ -854,8 +854,8 @@ def _toy_setup(fig: Figure) -> dict[str, object]:
     """
     from matplotlib.collections import LineCollection
 
-    from .explorable import _axis_key, _RasterCache
-    from .plotting import CLASS_COLORS
+    from ._explorable_v1 import _axis_key, _RasterCache
+    from .figures.style import CLASS_COLORS
 
     fig.set_layout_engine("none")  # fixed axes, as the frames have always had
     ax_cost = fig.add_axes((0.085, 0.15, 0.46, 0.80))

@@ -30,7 +30,7 @@ import numpy as np
 from . import _threads
 from . import _validate as v
 from .network import Network
-from .regularizers import PENALTIES, UPDATES, Penalty
+from .penalties import PENALTIES, UPDATES, Penalty
 
 __all__ = ["History", "train"]
 

@@ -42,10 +42,10 @@ from matplotlib.figure import Figure
 from . import _threads
 from . import _validate as v
 from .datasets import DataSplit, load_digits
-from .explorable import Choice, Explorable, Slider, _RasterCache, register_figure
+from ._explorable_v1 import Choice, Explorable, Slider, _RasterCache, register_figure
 from .network import ACTIVATIONS, Network
-from .plotting import PENALTY_COLORS, new_figure
-from .regularizers import PENALTIES, UPDATES
+from .figures.style import PENALTY_COLORS, new_figure
+from .penalties import PENALTIES, UPDATES
 from .training import train
 
 __all__ = [

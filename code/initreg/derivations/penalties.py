@@ -7,7 +7,7 @@ For one weight w with data gradient g = ∂J/∂w, learning rate α and strength
 
 Each function returns SymPy expressions in the symbols of :data:`SYMBOLS`; the chapter
 prints them and the tests compare them, through ``lambdify``, with the numerical rules of
-:mod:`initreg.regularizers`. See {ref}`chap-update-rules` and {ref}`chap-landscapes`.
+:mod:`initreg.penalties` and :mod:`initreg.minimizers`. See {ref}`chap-update-rules` and {ref}`chap-landscapes`.
 """
 
 from __future__ import annotations

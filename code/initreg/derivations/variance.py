@@ -39,7 +39,7 @@ import numpy as np
 import sympy as sp
 
 from .. import _validate as v
-from ..plotting import _TextTable
+from ..tables import TextTable as _TextTable
 
 __all__ = [
     "VARIANCE_SYMBOLS",
@@ -585,7 +585,7 @@ def plot_activation_variance() -> "Figure":
 
     The fourth assumption of {ref}`chap-derivation` holds where the exact curve is near 1.
     """
-    from ..plotting import COLORS, new_figure
+    from ..figures.style import COLORS, new_figure
 
     fig, axes = new_figure(6.4, 3.3)
     ax = axes[0, 0]

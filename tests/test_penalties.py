@@ -289,7 +289,7 @@ def test_update_rule_explorer_is_registered_and_light():
 def test_update_rule_explorer_frame_shows_its_values():
     from matplotlib.colors import to_hex
 
-    from initreg.plotting import PENALTY_COLORS
+    from initreg.figures.style import PENALTY_COLORS
 
     ex = FIGURES["update_rule_explorer"]()
     cv = ex.canvas()

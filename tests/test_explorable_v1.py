@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import initreg
-from initreg.explorable import FIGURES, Choice, Explorable, Slider
+from initreg.explorable import FIGURES
+from initreg._explorable_v1 import Choice, Explorable, Slider
 
 
 def demo() -> Explorable:
@@ -182,7 +183,7 @@ def test_every_book_figure_draws_its_whole_grid(name):
 
 def test_notation_page_colour_key_matches_plotting():
     """The colour key on the notation page names the colours the figures use."""
-    from initreg.plotting import INIT_COLORS, PENALTY_COLORS
+    from initreg.figures.style import INIT_COLORS, PENALTY_COLORS
 
     page = (Path(__file__).resolve().parents[1] / "chapters" / "notation.md").read_text()
     key = dict(re.findall(r"^\| ([^|]+?) \| [a-z ]+ \(`(#[0-9A-F]{6})`\) \|$", page, flags=re.M))
@@ -230,7 +231,7 @@ def test_raster_cache_draws_what_the_artist_draws():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from initreg.explorable import _axis_key, _RasterCache
+    from initreg._explorable_v1 import _axis_key, _RasterCache
 
     def make(cached):
         fig = Figure(figsize=(3, 2), dpi=72)
@@ -266,7 +267,7 @@ def plain_and_cached(cached):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from initreg.explorable import _RasterCache
+    from initreg._explorable_v1 import _RasterCache
 
     fig = Figure(figsize=(4, 3), dpi=72)
     FigureCanvasAgg(fig)

@@ -1,4 +1,4 @@
-"""Plotting conventions shared by every chapter: one colour per idea, colour-blind safe.
+"""The figures' shared style: one colour per idea, colour-blind safe, and common drawings.
 
 Colours come from the Okabe–Ito palette, which stays distinguishable under the
 common colour-vision deficiencies. Each idea keeps its colour throughout the book:
@@ -15,14 +15,13 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 __all__ = [
+    "CLASS_COLORS",
     "COLORS",
     "PENALTY_COLORS",
     "INIT_COLORS",
     "new_figure",
     "plot_history",
     "plot_decision_boundary",
-    "plot_capacity",
-    "plot_training_curve",
 ]
 
 #: The Okabe–Ito palette.
@@ -101,74 +100,3 @@ def plot_decision_boundary(ax: Axes, predict_proba: object, X: np.ndarray, y: np
         ax.scatter(X[sel, 0], X[sel, 1], s=9, c=col, marker=mk, edgecolors="white", linewidths=0.3,
                    label=f"class {c}")
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
-
-
-def plot_capacity(curve: object) -> Figure:
-    """Training and test error against hidden width (a :class:`initreg.CapacityCurve`)."""
-    fig, axes = new_figure(6.0, 3.2)
-    ax = axes[0, 0]
-    ax.plot(curve.widths, curve.train_error, "o-", color=COLORS["blue"], label="training error")
-    ax.plot(curve.widths, curve.test_error, "s--", color=COLORS["vermillion"], label="test error")
-    ax.set_xscale("log", base=2)
-    ax.set(xlabel="hidden width $n^{[1]}$", ylabel="error (1 − accuracy)", ylim=(-0.02, 1.0))
-    ax.legend(frameon=False)
-    ax.grid(alpha=0.3)
-    return fig
-
-
-def plot_training_curve(curve: object) -> Figure:
-    """A :class:`initreg.TrainingCurve`: the training and test loss (left) and accuracy
-    (right) against epochs on a log scale, from the first record after epoch 0, with the
-    epoch of the lowest test loss marked in both. The loss and accuracy axes are linear,
-    so that the rise of the test loss and the level of the test accuracy read directly."""
-    fig, axes = new_figure(8.0, 3.2, ncols=2)
-    h = curve.history
-    epoch = np.asarray(h.epoch)
-    keep = epoch > 0
-    best = epoch[curve.best_index]
-    panels = (("loss", "test_loss", "cross-entropy", "loss"),
-              ("accuracy", "test_accuracy", "accuracy", "accuracy"))
-    for ax, (train_key, test_key, ylabel, title) in zip(axes[0], panels):
-        ax.plot(epoch[keep], curve.series(train_key)[keep], color=COLORS["blue"], label=f"training {title}")
-        ax.plot(epoch[keep], curve.series(test_key)[keep], color=COLORS["vermillion"], label=f"test {title}")
-        ax.axvline(best, color="0.4", ls="--", lw=1, label="lowest test loss")
-        ax.set_xscale("log")
-        ax.set(xlabel="epoch", ylabel=ylabel, title=title)
-        ax.legend(frameon=False, fontsize="small")
-        ax.grid(alpha=0.3)
-    test_acc = curve.series("test_accuracy")[keep]
-    axes[0, 0].set_ylim(0.0, 1.05 * float(curve.series("test_loss")[keep].max()))
-    axes[0, 1].set_ylim(max(0.0, float(test_acc.min()) - 0.05), 1.01)
-    return fig
-
-
-class _TextTable:
-    """Rows of strings shown as an HTML table in a notebook and as aligned text elsewhere
-    (columns left-aligned, or right-aligned for numbers)."""
-
-    def __init__(self, header: Sequence[str], rows: Sequence[Sequence[str]], *, align: str = "left") -> None:
-        if align not in ("left", "right"):
-            raise ValueError(f"align must be one of left, right; got {align!r}")
-        self.header = tuple(header)
-        self.rows = [tuple(r) for r in rows]
-        self.align = align
-
-    def _repr_html_(self) -> str:
-        import html
-
-        pad = 'style="padding:0.1em 0.7em"'
-        head = "".join(f"<th {pad}>{html.escape(h)}</th>" for h in self.header)
-        body = "".join("<tr>" + "".join(f"<td {pad}>{html.escape(c)}</td>" for c in r) + "</tr>" for r in self.rows)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    def _line(self, row: Sequence[str], widths: Sequence[int]) -> str:
-        if self.align == "right":
-            return "  ".join(c.rjust(w) for c, w in zip(row, widths))
-        return "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip()
-
-    def __repr__(self) -> str:
-        cols = list(zip(self.header, *self.rows))
-        widths = [max(len(c) for c in col) for col in cols]
-        return "\n".join([self._line(self.header, widths), self._line(tuple("-" * w for w in widths), widths)]
-                         + [self._line(r, widths) for r in self.rows])
-
