@@ -12,6 +12,9 @@ page this test asserts that
 * every image loaded (``naturalWidth > 0``) and has alt text;
 * every static interactive figure (``figure.initreg-explorable``) answers each of its
   controls, from the mouse and from the keyboard: the shown frame and its alt text change;
+  every time or strength slider has at least 16 positions, and a play button steps it;
+* every figure is a player whose text is at least 11 CSS pixels on a 1280-pixel page and
+  9 on a 390-pixel phone, and nothing on a page overflows horizontally at 390 pixels;
 * no inert ipywidget, widget state or widget-manager script is on the page;
 * every chapter lists its checked claims in boxes (``details.initreg-claims``), shows its
   prose numbers as values (no ``{eval}`` or ``{glue`` left as text), and no visible code
@@ -288,12 +291,12 @@ def test_no_inert_widget(visits, page):
 def test_interactive_figures_respond(visits, page):
     p = visits(page).page
     figures = p.locator("figure.initreg-explorable")
+    shown = "f => Array.from(f.querySelectorAll('img.ix-frame, .ix-cursor')).map(e => e.getAttribute('src') || e.getAttribute('style'))"
+    alts = "f => Array.from(f.querySelectorAll('img.ix-frame')).map(e => e.alt)"
     for f in range(figures.count()):
         fig = figures.nth(f)
         fig.scroll_into_view_if_needed()
-        img = fig.locator("img.ix-frame")
         controls = fig.locator("[data-ix]")
-        assert controls.count() >= 1
         for c in range(controls.count()):
             ctl = controls.nth(c)
             name = ctl.get_attribute("id")
@@ -302,7 +305,7 @@ def test_interactive_figures_respond(visits, page):
             n = (ctl.locator("option").count() if kind == "select"
                  else int(ctl.get_attribute("max")) + 1)
             start = ctl.input_value()
-            before = (img.get_attribute("src"), img.get_attribute("alt"))
+            before, alt_before = fig.evaluate(shown), fig.evaluate(alts)
             changed = False
             for j in range(n):
                 if str(j) == start:
@@ -311,12 +314,11 @@ def test_interactive_figures_respond(visits, page):
                     ctl.select_option(str(j))
                 else:
                     ctl.fill(str(j))
-                after = (img.get_attribute("src"), img.get_attribute("alt"))
-                if after[0] != before[0]:
-                    assert after[1] != before[1], f"{name} = {j}: a new frame, but the same alt text"
+                if fig.evaluate(shown) != before:
+                    assert fig.evaluate(alts) != alt_before, f"{name} = {j}: a new frame, but the same alt text"
                     changed = True
                     break
-            assert changed, f"{name}: no setting of this control changes the shown frame"
+            assert changed, f"{name}: no setting of this control changes the shown figure"
             # The keyboard works too: Home goes back to the first setting, End to the last.
             ctl.focus()
             if kind == "input":
@@ -328,8 +330,72 @@ def test_interactive_figures_respond(visits, page):
                 assert ctl.input_value() == "0", f"{name}: Home key"
             else:
                 ctl.select_option(start)
-            assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+        assert fig.evaluate("f => Array.from(f.querySelectorAll('img.ix-frame')).every(i => i.complete && i.naturalWidth > 0)")
     assert not visits(page).errors, visits(page).errors
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_sliders_have_enough_positions_and_play(visits, page):
+    p = visits(page).page
+    sliders = p.evaluate("""() => Array.from(document.querySelectorAll('figure.initreg-explorable input[type=range]'))
+        .map(s => ({id: s.id, kind: s.dataset.kind, n: parseInt(s.max, 10) + 1}))""")
+    few = [s for s in sliders if s["kind"] in ("time", "strength") and s["n"] < 16]
+    assert not few, f"time and strength sliders with fewer than 16 positions: {few}"
+    for b in range(p.locator("figure.initreg-explorable button.ix-play").count()):
+        btn = p.locator("figure.initreg-explorable button.ix-play").nth(b)
+        fig = btn.locator("xpath=ancestor::figure[1]")
+        slider = fig.locator(f"#{btn.get_attribute('data-for')}")
+        btn.scroll_into_view_if_needed()
+        slider.fill("0")
+        before = fig.evaluate("f => Array.from(f.querySelectorAll('img, .ix-cursor')).map(e => e.getAttribute('src') || e.getAttribute('style')).join('|')")
+        btn.click()
+        assert btn.get_attribute("aria-pressed") == "true"
+        p.wait_for_timeout(1600)
+        after = fig.evaluate("f => Array.from(f.querySelectorAll('img, .ix-cursor')).map(e => e.getAttribute('src') || e.getAttribute('style')).join('|')")
+        moved = int(slider.input_value())
+        btn.click()  # pause
+        assert btn.get_attribute("aria-pressed") == "false"
+        assert moved >= 1, f"{btn.get_attribute('data-for')}: the play button did not step the slider"
+        assert after != before, f"{btn.get_attribute('data-for')}: playing did not change the figure"
+        assert slider.get_attribute("aria-valuetext") == fig.locator(f"output[for='{slider.get_attribute('id')}']").text_content()
+
+
+def _figure_text(p) -> list[dict]:
+    """The smallest text of every figure panel as shown: its text size in the frame's pixels
+    times the ratio of the shown width to the frame's width, in CSS pixels."""
+    return p.evaluate("""() => Array.from(document.querySelectorAll('figure.initreg-explorable img.ix-frame'))
+        .map(i => ({alt: i.alt.slice(0, 60), px: parseFloat(i.dataset.textPx) * i.clientWidth / i.naturalWidth}))""")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_players_with_readable_text(visits, page):
+    p = visits(page).page
+    loose = p.evaluate("() => Array.from(document.querySelectorAll('.cell_output img'))"
+                       ".filter(i => !i.closest('figure.initreg-explorable')).length")
+    assert loose == 0, "a figure that is not a player (give it an initreg.explorable figure)"
+    small = [f for f in _figure_text(p) if f["px"] < 11]
+    assert not small, f"figure text below 11 CSS px at 1280 px: {small}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_phone_screen(context, server, page):
+    """At 390 px: no horizontal overflow, controls inside the screen, figure text at least 9 px."""
+    v = Visit(context, server, page)
+    v.page.set_viewport_size({"width": 390, "height": 844})
+    v.load()
+    try:
+        found = v.page.evaluate("""() => ({
+            scroll: document.documentElement.scrollWidth,
+            controls: Array.from(document.querySelectorAll('figure.initreg-explorable .ix-control'))
+                .map(c => c.getBoundingClientRect().right).filter(r => r > 390.5),
+        })""")
+        assert found["scroll"] <= 390, f"the page scrolls sideways at 390 px ({found['scroll']} px wide)"
+        assert not found["controls"], "figure controls reach past the screen's edge"
+        small = [f for f in _figure_text(v.page) if f["px"] < 9]
+        assert not small, f"figure text below 9 CSS px at 390 px: {small}"
+        v.page.screenshot(path=str(SCREENSHOTS / (page.replace("/", "__") + "-390.png")), full_page=True)
+    finally:
+        v.page.close()
 
 
 #: Lines of a code cell that are machinery, not content: the checks and the quoted numbers.

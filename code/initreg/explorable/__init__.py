@@ -21,6 +21,7 @@ argument checks: it is the machinery the figures are written on.
 ``render``         the kept figure, panel images, PNG encoding
 ``static``         the static player, from ``templates/``
 ``live``           the ipywidgets view
+``raster``         the one rendering speed-up: text drawn once per state
 =================  =======================================================
 """
 
@@ -30,8 +31,9 @@ from collections.abc import Callable
 
 from .controls import MIN_POSITIONS, SLIDER_KINDS, Choice, Slider
 from .figure import Explorable, Panel, add_cursor
+from .raster import cache_raster
 
-__all__ = ["Choice", "Slider", "Panel", "Explorable", "add_cursor", "FIGURES", "register_figure",
+__all__ = ["Choice", "Slider", "Panel", "Explorable", "add_cursor", "cache_raster", "FIGURES", "register_figure",
            "MIN_POSITIONS", "SLIDER_KINDS"]
 
 #: Every interactive figure of the book, by name: a function that builds its Explorable.

@@ -206,6 +206,14 @@ class Explorable:
                              "use coarser grids")
         self._live: Any = None
 
+    @classmethod
+    def plot(cls, draw: Callable[..., Any], *, caption: str, alt: str | None = None,
+             panels: Sequence[Panel] | None = None, figsize: tuple[float, float] = (4.5, 3.2),
+             dpi: int = 110, name: str | None = None) -> "Explorable":
+        """A figure without controls: ``draw(fig)`` (or ``draw(fig, **panels)``) draws it once."""
+        return cls(lambda state: None, (), setup=draw, caption=caption, alt=alt, panels=panels,
+                   figsize=figsize, dpi=dpi, name=name)
+
     # -------------------------------------------------------------- values
     @property
     def defaults(self) -> dict[str, Any]:

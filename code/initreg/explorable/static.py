@@ -117,7 +117,7 @@ def player_html(ex: "Explorable") -> str:
         else:
             shown = c.describe(g[start[i]])
             play = t["play"].substitute(id=cid, label=html.escape(c.text)) if c.play else ""
-            controls.append(t["slider"].substitute(id=cid, ix=i, label=html.escape(c.text), max=len(g) - 1,
+            controls.append(t["slider"].substitute(id=cid, ix=i, kind=c.kind, label=html.escape(c.text), max=len(g) - 1,
                                                    value=start[i], shown=html.escape(shown), play=play))
     panels, payload_panels = [], []
     for p in ex.panels:

@@ -2,20 +2,33 @@
 
 Each figure is an :class:`initreg.explorable.Explorable`: the same drawing serves the
 figure on the page, the live ipywidgets view and every precomputed frame of the static
-player. The modules import the experiments' results and draw them; nothing here computes
-an experiment.
+player. The modules take the experiments' results and draw them; nothing here computes
+an experiment that a chapter reports.
 
 =======================  ==========================================================
 ``style``                the book's colours (Okabe–Ito) and shared drawings
 ``introduction``         capacity and training-time curves ({ref}`chap-intro`)
+``why_initialization``   the linear chain, equal units, the toy playground ({ref}`chap-why`)
+``derivation``           tanh's variance and the three regimes ({ref}`chap-derivation`)
+``deep_networks``        the papers' deep networks and the playground ({ref}`chap-deep`)
 ``update_rules``         each update rule with the data off ({ref}`chap-update-rules`)
+``trained_weights``      trained weights under each penalty ({ref}`chap-trained-weights`)
+``landscapes``           penalized landscapes and their minimizers ({ref}`chap-landscapes`)
 =======================  ==========================================================
 """
 
 from .style import *  # noqa: F401,F403
 from .introduction import *  # noqa: F401,F403
+from .why_initialization import *  # noqa: F401,F403
+from .derivation import *  # noqa: F401,F403
+from .deep_networks import *  # noqa: F401,F403
 from .update_rules import *  # noqa: F401,F403
-from . import style, introduction, update_rules  # noqa: E402
+from .trained_weights import *  # noqa: F401,F403
+from .landscapes import *  # noqa: F401,F403
+from . import (  # noqa: E402
+    style, introduction, why_initialization, derivation, deep_networks, update_rules, trained_weights, landscapes,
+)
 
-_MODULES = (style, introduction, update_rules)
+_MODULES = (style, introduction, why_initialization, derivation, deep_networks, update_rules, trained_weights,
+            landscapes)
 __all__ = [name for mod in _MODULES for name in mod.__all__]

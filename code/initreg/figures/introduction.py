@@ -3,47 +3,74 @@
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 
-from .style import COLORS, new_figure, plot_history
+from ..explorable import Explorable, Panel
+from ..generalization import CapacityCurve, TrainingCurve
+from .style import COLORS
 
 __all__ = ["plot_capacity", "plot_training_curve"]
 
 
-def plot_capacity(curve: object) -> Figure:
+def plot_capacity(curve: CapacityCurve) -> Explorable:
     """Training and test error against hidden width (a :class:`initreg.CapacityCurve`)."""
-    fig, axes = new_figure(6.0, 3.2)
-    ax = axes[0, 0]
-    ax.plot(curve.widths, curve.train_error, "o-", color=COLORS["blue"], label="training error")
-    ax.plot(curve.widths, curve.test_error, "s--", color=COLORS["vermillion"], label="test error")
-    ax.set_xscale("log", base=2)
-    ax.set(xlabel="hidden width $n^{[1]}$", ylabel="error (1 − accuracy)", ylim=(-0.02, 1.0))
-    ax.legend(frameon=False)
-    ax.grid(alpha=0.3)
-    return fig
+    if not isinstance(curve, CapacityCurve):
+        raise TypeError(f"curve must be an initreg.CapacityCurve; got {type(curve).__name__}")
+
+    def draw(fig: Figure) -> None:
+        ax = fig.subplots()
+        ax.plot(curve.widths, curve.train_error, "o-", color=COLORS["blue"], label="training error")
+        ax.plot(curve.widths, curve.test_error, "s--", color=COLORS["vermillion"], label="test error")
+        ax.set_xscale("log", base=2)
+        ax.set(xlabel="hidden width $n^{[1]}$", ylabel="error (1 − accuracy)", ylim=(-0.02, 1.0))
+        ax.legend(frameon=False)
+        ax.grid(alpha=0.3)
+
+    return Explorable.plot(
+        draw, figsize=(4.5, 3.2), name="fig-capacity",
+        caption=(f"Training and test error of one-hidden-layer tanh networks of growing width, trained on "
+                 f"the small training set. Narrow networks underfit (both errors high); wide ones fit the "
+                 f"training set exactly while the test error stays far above it."),
+        alt=("Two curves against hidden width on a log axis: the training error falls to zero as the network "
+             "widens, while the test error falls less and levels off well above zero."))
 
 
-def plot_training_curve(curve: object) -> Figure:
-    """A :class:`initreg.TrainingCurve`: the training and test loss (left) and accuracy
-    (right) against epochs on a log scale, from the first record after epoch 0, with the
-    epoch of the lowest test loss marked in both. The loss and accuracy axes are linear,
-    so that the rise of the test loss and the level of the test accuracy read directly."""
-    fig, axes = new_figure(8.0, 3.2, ncols=2)
-    h = curve.history
-    epoch = np.asarray(h.epoch)
+def plot_training_curve(curve: TrainingCurve) -> Explorable:
+    """A :class:`initreg.TrainingCurve`: the training and test loss (left panel) and accuracy
+    (right panel) against epochs on a log scale, from the first record after epoch 0, the
+    epoch of the lowest test loss dashed in both. Linear loss and accuracy axes, so that the
+    rise of the test loss and the level of the test accuracy read directly."""
+    if not isinstance(curve, TrainingCurve):
+        raise TypeError(f"curve must be an initreg.TrainingCurve; got {type(curve).__name__}")
+    epoch = np.asarray(curve.history.epoch)
     keep = epoch > 0
     best = epoch[curve.best_index]
-    panels = (("loss", "test_loss", "cross-entropy", "loss"),
-              ("accuracy", "test_accuracy", "accuracy", "accuracy"))
-    for ax, (train_key, test_key, ylabel, title) in zip(axes[0], panels):
+
+    def panel(sub: SubFigure, train_key: str, test_key: str, ylabel: str, title: str,
+              ylim: tuple[float, float]) -> None:
+        ax = sub.subplots()
         ax.plot(epoch[keep], curve.series(train_key)[keep], color=COLORS["blue"], label=f"training {title}")
         ax.plot(epoch[keep], curve.series(test_key)[keep], color=COLORS["vermillion"], label=f"test {title}")
         ax.axvline(best, color="0.4", ls="--", lw=1, label="lowest test loss")
         ax.set_xscale("log")
-        ax.set(xlabel="epoch", ylabel=ylabel, title=title)
-        ax.legend(frameon=False, fontsize="small")
+        ax.set(xlabel="epoch", ylabel=ylabel, title=title, ylim=ylim)
+        ax.legend(frameon=False)
         ax.grid(alpha=0.3)
-    test_acc = curve.series("test_accuracy")[keep]
-    axes[0, 0].set_ylim(0.0, 1.05 * float(curve.series("test_loss")[keep].max()))
-    axes[0, 1].set_ylim(max(0.0, float(test_acc.min()) - 0.05), 1.01)
-    return fig
+
+    def draw(fig: Figure, loss: SubFigure, accuracy: SubFigure) -> None:
+        test_acc = curve.series("test_accuracy")[keep]
+        panel(loss, "loss", "test_loss", "cross-entropy", "loss",
+              (0.0, 1.05 * float(curve.series("test_loss")[keep].max())))
+        panel(accuracy, "accuracy", "test_accuracy", "accuracy", "accuracy",
+              (max(0.0, float(test_acc.min()) - 0.05), 1.01))
+
+    return Explorable.plot(
+        draw, figsize=(7.2, 3.2), name="fig-training-curve",
+        panels=[Panel("loss", 3.6, "The training loss falls toward zero; the test loss falls to a minimum at the "
+                      "dashed line, early in training, and then rises slowly."),
+                Panel("accuracy", 3.6, "The training accuracy reaches one early; the test accuracy climbs until "
+                      "the dashed line and then creeps up a little more, never falling.")],
+        caption=("A [64, 128, 10] tanh network trained on the small training set, against the epoch on a log "
+                 "scale. Left: the training and test cross-entropy; the test loss is lowest at the dashed line "
+                 "and rises after it. Right: the training and test accuracy; the test accuracy does not fall "
+                 "after the dashed line."))

@@ -1,0 +1,169 @@
+"""The explorable machinery: one drawing, its panels, the static player and the live view.
+
+Every registered figure is drawn panel image by panel image, as the static player stores
+it, and checked (frames independent of the order they are drawn in, each panel depending
+only on the controls it declares, text no smaller than the book allows)."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+import initreg.figures  # noqa: F401  (registers the book's figures)
+from initreg.explorable import (FIGURES, MIN_POSITIONS, Choice, Explorable, Panel, Slider, add_cursor)
+from initreg.explorable.figure import MIN_TEXT_PT
+
+
+def curve_figure(*, leaky: bool = False, undeclared: bool = False, tiny_text: bool = False) -> Explorable:
+    """Two panels: a curve that depends on shape and k, and a bar chart of k with a cursor at t.
+
+    ``leaky`` forgets to reset the curve's y limits (a stale-state bug); ``undeclared``
+    makes the bar panel depend on ``shape`` without saying so; ``tiny_text`` uses 6-pt labels.
+    """
+    def setup(fig, curve, bars):
+        ax = curve.subplots()
+        (line,) = ax.plot([], [])
+        ax.set_xlim(0, 1)
+        bx = bars.subplots()
+        cont = bx.bar(range(4), np.zeros(4))
+        bx.set(ylim=(0, 16), xlim=(-0.5, 3.5))
+        cursor = add_cursor(bx, "t")
+        if tiny_text:
+            ax.set_xlabel("x", fontsize=6)
+        return ax, line, bx, cont, cursor
+
+    def update(state, shape, k, t):
+        ax, line, bx, cont, cursor = state
+        x = np.linspace(0, 1, 50)
+        y = x**k if shape == "power" else np.sin(k * x)
+        line.set_data(x, y)
+        lo, hi = float(y.min()), float(y.max())
+        if leaky:
+            lo, hi = min(lo, ax.get_ylim()[0]), max(hi, ax.get_ylim()[1])
+        ax.set_ylim(lo - 0.05, hi + 0.05)
+        ax.set_title(f"{shape}, k = {k}")
+        for i, bar in enumerate(cont):
+            bar.set_height(k * (i + 1) if not (undeclared and shape == "sine") else 1)
+        cursor.set_xdata([t, t])
+
+    return Explorable(
+        update,
+        [Choice("shape", ["power", "sine"]), Slider("k", 1, 4, grid=4, integer=True),
+         Slider("t", 0, 3, grid=np.linspace(0, 3, 16), kind="time")],
+        setup=setup, caption="A demo", figsize=(6, 2.5), name="demo",
+        panels=[Panel("curve", 3.2, "{shape} curve with k = {k}", depends=("shape", "k")),
+                Panel("bars", 2.8, "bars of k = {k}, cursor at t = {t}", depends=("k",), cursor="t")])
+
+
+def payload(page: str) -> dict:
+    return json.loads(re.search(r'<script type="application/json" class="ix-data">(.*?)</script>', page,
+                                re.S).group(1))
+
+
+def test_each_panel_is_stored_once_per_setting_of_its_own_controls():
+    ex = curve_figure()
+    assert ex.n_frames == 2 * 4 * 16 and ex.n_renders == 2 * 4 + 4
+    d = payload(ex.static_html())
+    curve, bars = d["panels"]
+    assert curve["deps"] == [0, 1] and curve["sizes"] == [2, 4] and len(curve["index"]) == 8
+    assert bars["deps"] == [1] and len(bars["index"]) == 4 and bars["cursor"] == 2
+    assert len(set(curve["images"])) == 8 and len(set(bars["images"])) == 4
+    assert all(img.startswith("data:image/png;base64,") for img in curve["images"] + bars["images"])
+    # the cursor moves with t, over one image per k
+    xs = [pos["x"] for pos in bars["at"][0]]
+    assert len(xs) == 16 and np.all(np.diff(xs) > 0)
+    assert bars["alts"][2][5] == "bars of k = 3, cursor at t = 1"
+    assert curve["alts"][5] == "sine curve with k = 2"  # last control fastest
+
+
+def test_the_player_is_accessible_and_self_contained():
+    page = curve_figure().static_html()
+    for cid in re.findall(r'<(?:select|input)[^>]* id="([^"]+)"', page):
+        assert f'<label for="{cid}">' in page
+    assert 'role="group"' in page and 'aria-live="polite"' in page
+    assert re.search(r'<button type="button" class="ix-play" data-for="demo-t"', page), "a time slider plays"
+    assert page.count('class="ix-play"') == 1, "only the time slider has a play button"
+    assert 'data-kind="time"' in page
+    # controls start disabled and the script enables them: no dead controls without JS
+    assert page.count(" disabled") == 4 and "c.disabled = false" in page
+    srcs = re.findall(r'src="([^"]*)"', page)
+    assert len(srcs) == 2 and all(s.startswith("data:image/png;base64,") for s in srcs)
+    assert "<link" not in page and "http" not in page
+    assert re.search(r"<figcaption>A demo</figcaption>", page)
+    assert re.findall(r'data-text-px="([0-9.]+)"', page)
+
+
+def test_check_catches_a_leaky_update_and_an_undeclared_dependency():
+    assert curve_figure().check() == 12
+    with pytest.raises(AssertionError, match="differs when drawn after other frames"):
+        curve_figure(leaky=True).check()
+    with pytest.raises(AssertionError, match="changes with shape"):
+        curve_figure(undeclared=True).check()
+    with pytest.raises(AssertionError, match="point text"):
+        curve_figure(tiny_text=True).check()
+
+
+def test_a_figure_without_controls_is_one_frame_and_no_script():
+    ex = Explorable.plot(lambda fig: fig.subplots().plot([0, 1], [1, 0]), caption="A line", alt="a falling line")
+    page = ex.static_html()
+    assert ex.n_frames == 1 and "<script>" not in page and "ix-controls\" role=\"group\"" in page
+    assert ex.check() == 1
+    bundle = ex._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html", "image/png"}
+    assert bundle["image/png"].startswith(b"\x89PNG")
+
+
+def test_at_fixes_the_controls_of_the_same_drawing():
+    ex = curve_figure()
+    fixed = ex.at(caption="power, k = 3", shape="power", k=3, t=2.0)
+    assert fixed.controls == () and fixed.n_frames == 1
+    a, b = ex.canvas(), fixed.canvas()
+    a.show(ex.values(shape="power", k=3, t=2.0))
+    b.show({})
+    assert a.pixels() == b.pixels(), "the fixed figure is the same frame"
+
+
+def test_time_and_strength_sliders_have_enough_positions():
+    with pytest.raises(ValueError, match=f"at least {MIN_POSITIONS} positions"):
+        Slider("epoch", 0, 10, grid=11, integer=True, kind="time")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        Slider("lam", 0, 1, kind="speed")
+    assert Slider("lam", 1e-3, 1, grid=16, log=True, kind="strength").values[0] == pytest.approx(1e-3)
+
+
+@pytest.mark.parametrize("kwargs, exc, match", [
+    (dict(panels=[Panel("a", 2, "x", depends=("nope",))]), ValueError, "unknown controls"),
+    (dict(panels=[Panel("a", 2, "x", depends=("k",), cursor="k")]), ValueError, "without the cursor"),
+    (dict(panels=[Panel("a", 2, "x", cursor="shape", depends=())]), ValueError, "must name a slider"),
+    (dict(panels=[Panel("a", 2, "x"), Panel("a", 2, "y")]), ValueError, "distinct"),
+    (dict(panels=[Panel("a", 2, "the {colour}")]), ValueError, "may only use the fields"),
+    (dict(caption=""), ValueError, "caption"),
+])
+def test_bad_descriptions_are_refused(kwargs, exc, match):
+    base = dict(setup=lambda fig, **p: None, caption="c", panels=[Panel("a", 2, "x")])
+    with pytest.raises(exc, match=match):
+        Explorable(lambda s, **v: None, [Choice("shape", ["a", "b"]), Slider("k", 1, 2)], **(base | kwargs))
+
+
+def test_live_widget_builds_plays_and_redraws():
+    pytest.importorskip("ipywidgets")
+    ex = curve_figure()
+    box = ex.widget()
+    row = box.children[0].children
+    play = row[-1].children[0]
+    assert type(play).__name__ == "Play" and play.max == 15
+    image = box.children[1]
+    before = image.value
+    row[1].value = 3  # k
+    assert bytes(image.value) != bytes(before) and bytes(image.value).startswith(b"\x89PNG")
+
+
+def test_text_is_never_below_the_book_minimum():
+    assert MIN_TEXT_PT * 96 / 72 >= 11, "at its own width a figure's smallest text is 11 CSS pixels"
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_every_book_figure_draws_every_panel_image(name):
+    ex = FIGURES[name]()
+    assert ex.check() == ex.n_renders
