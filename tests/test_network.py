@@ -172,3 +172,25 @@ def test_float64_tanh_is_numpys_to_the_last_bit_near_one():
     a32 = z32.copy()
     _tanh(a32)
     assert np.array_equal(a32, np.tanh(z32))  # float32 is numpy's own
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "linear"])
+@pytest.mark.parametrize("output", ["softmax", "sigmoid"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_the_fast_path_computes_the_plain_passes_bit_for_bit(activation, output, dtype):
+    """The training loop's buffers and in-place work give the same bits as forward/backward."""
+    rng = np.random.default_rng(3)
+    k = 3 if output == "softmax" else 1
+    net = initreg.Network([5, 8, 6, k], activation, output, init="he_normal", rng=rng, dtype=dtype)
+    for m in (1, 7, 100):
+        X, y = rng.normal(size=(m, 5)), rng.integers(0, max(k, 2), m)
+        plain = net.backward(X, y)
+        Xc, t = net.check_X(X), net._targets(net.check_y(y, m))
+        gW = [np.empty_like(w) for w in net.weights]
+        gb = [np.empty_like(b) for b in net.biases]
+        loss, _ = net._grads(Xc, t, 1.0 / m, False, gW, gb)
+        assert loss == plain.loss
+        for fast, slow in zip(gW + gb + net._bufs(m).dZ, plain.dW + plain.db + plain.dZ):
+            np.testing.assert_array_equal(fast, slow)
+        assert net._evaluate(Xc, t) == net.evaluate(X, y)
+        np.testing.assert_array_equal(net.forward(X)[-1], net._output_probs(net._forward(Xc)[-1].copy()))

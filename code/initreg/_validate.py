@@ -98,15 +98,6 @@ def array(value: Any, name: str, *, ndim: int | Sequence[int] | None = None,
     return arr
 
 
-def same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
-    """Require two arrays to have the same number of rows (samples)."""
-    if a.shape[0] != b.shape[0]:
-        raise ValueError(
-            f"{name_a} and {name_b} must have the same number of rows; "
-            f"got {a.shape[0]} and {b.shape[0]}"
-        )
-
-
 def items_of(value: Any, name: str, kind: type) -> list[Any]:
     """A non-empty sequence (or the values of a mapping) whose every item is a ``kind``."""
     if isinstance(value, Mapping):

@@ -10,14 +10,15 @@ PyTorch's ``Linear``). Hidden layers use tanh, sigmoid, ReLU or the identity; th
 is a softmax with cross-entropy (classes) or a sigmoid with binary cross-entropy (two
 classes). See {ref}`chap-intro` and {ref}`notation`.
 
-How it stays fast (``make bench`` measures it against the matrix products alone and
-against PyTorch): every parameter lives in one contiguous array, of which
-``net.weights[l-1]`` and ``net.biases[l-1]`` are views, so a gradient step, a backup
-or a finiteness check is one numpy call whatever the depth; forward and backward
-passes write into buffers preallocated per batch size; elementwise work is done in
-place; and the per-step Python work is a few dozen numpy calls, whatever the network.
-The arithmetic (and so every rounding) is that of the straightforward formulas, so
-results do not depend on these optimizations.
+:meth:`Network.forward` and :meth:`Network.backward` are these formulas, line by line.
+The training loop runs the same formulas through the *fast path*, the section marked so at
+the end of the class (``make bench`` measures it against the plain passes, the matrix
+products alone and PyTorch): every parameter lives in one contiguous array, of which
+``net.weights[l-1]`` and ``net.biases[l-1]`` are views, so a gradient step, a backup or a
+finiteness check is one numpy call whatever the depth; the passes write into buffers
+preallocated per batch size, in place; and the per-step Python work is a few dozen numpy
+calls, whatever the network. The arithmetic, and so every rounding, is the same as the
+plain passes' (tests/test_network.py checks it bit for bit).
 """
 
 from __future__ import annotations
@@ -89,19 +90,23 @@ def _activate(kind: str, z: np.ndarray) -> None:
     # linear: nothing to do
 
 
-def _times_derivative(kind: str, a: np.ndarray, d: np.ndarray, tmp: np.ndarray) -> None:
-    """d *= g'(z), written with a = g(z): tanh' = 1 - a², σ' = a(1 - a), ReLU' = [a > 0]."""
+def _g(kind: str, z: np.ndarray) -> np.ndarray:
+    """g(z), a new array (the engine's tanh and sigmoid, as the fast path computes them)."""
+    a = z.copy()
+    _activate(kind, a)
+    return a
+
+
+def _times_g_prime(kind: str, d: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``d ⊙ g'(z)`` with g' written through ``a = g(z)``: tanh' = 1 − a², σ' = (1 − a)a,
+    ReLU' = [a > 0], and 1 for the identity."""
     if kind == "tanh":
-        np.multiply(a, a, out=tmp)
-        np.subtract(1.0, tmp, out=tmp)
-        d *= tmp
-    elif kind == "sigmoid":
-        np.subtract(1.0, a, out=tmp)
-        tmp *= a
-        d *= tmp
-    elif kind == "relu":
-        np.greater(a, 0.0, out=tmp)
-        d *= tmp
+        return d * (1.0 - a * a)
+    if kind == "sigmoid":
+        return d * ((1.0 - a) * a)
+    if kind == "relu":
+        return d * (a > 0.0)
+    return d
 
 
 @dataclass
@@ -273,7 +278,6 @@ class Network:
             dst[...] = src
         self._flat = flat
         self._gflat = gflat  # the training loop's gradients
-        self._spans = spans
         self.weights: list[np.ndarray] = views[0::2]
         self.biases: list[np.ndarray] = views[1::2]
         self._own_w = tuple(self.weights)
@@ -322,8 +326,8 @@ class Network:
     def __getstate__(self) -> dict[str, Any]:
         self._sync()
         state = {k: val for k, val in self.__dict__.items()
-                 if k not in ("_flat", "_gflat", "_own_w", "_own_b", "_grad_W", "_grad_b", "_pub", "_buffers",
-                              "_spans")}
+                 if k not in ("_flat", "_gflat", "_own_w", "_own_b", "_grad_W", "_grad_b", "_pub", "_buffers"
+                              )}
         state["weights"] = [w.copy() for w in self.weights]
         state["biases"] = [b.copy() for b in self.biases]
         return state
@@ -456,7 +460,111 @@ class Network:
             np.multiply(np.arange(rows.shape[0]), k, out=tb.idx)
             tb.idx += tb.y
 
-    # ------------------------------------------------------------- the passes
+    # ------------------------------------------------- the passes, as the book writes them
+    # These are the mathematics. The training loop runs the same formulas through the fast
+    # path below (preallocated buffers, in-place work); tests/test_network.py checks that
+    # both give the same bits.
+    def _layers(self, X: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+        """``A[0..L-1]`` and the logits ``Z[L]`` of a checked X."""
+        A = [X]
+        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+            Z = np.dot(A[-1], W.T) + b  # Z[l] = A[l-1] W[l]ᵀ + b[l]
+            if l == self.L:
+                return A, Z
+            A.append(_g(self.activations[l - 1], Z))  # A[l] = g(Z[l])
+        raise AssertionError("a network has at least one layer")  # pragma: no cover
+
+    def _cost(self, Z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The mean loss J of the logits Z[L] and the output probabilities A[L] (softmax
+        with cross-entropy, computed from z − max z so that exp cannot overflow; or the
+        sigmoid with binary cross-entropy softplus(z) − y·z)."""
+        if self.output == "softmax":
+            shifted = Z - np.maximum.reduce(Z, axis=1, keepdims=True)
+            e = np.exp(shifted)
+            total = np.add.reduce(e, axis=1, keepdims=True)
+            picked = shifted[np.arange(Z.shape[0]), y]  # z[i, y_i] − max_j z[i, j]
+            return float(np.mean(np.log(total[:, 0]) - picked)), e / total
+        z = Z[:, 0]
+        return float(np.mean(np.logaddexp(0.0, z) - y * z)), _sigmoid(Z, np.empty_like(Z))
+
+    def _accuracy(self, P: np.ndarray, y: np.ndarray) -> float:
+        if self.output == "softmax":
+            return float(np.mean(P.argmax(axis=1) == y))
+        return float(np.mean((P[:, 0] > 0.5) == (y == 1)))
+
+    @_blas_policy
+    def forward(self, X: object) -> list[np.ndarray]:
+        """The activations ``[A[0], A[1], ..., A[L]]``: ``A[0] = X``,
+        ``Z[l] = A[l-1] W[l]ᵀ + b[l]``, ``A[l] = g(Z[l])``, and ``A[L]`` the output
+        probabilities (softmax, or the sigmoid of a two-class output)."""
+        self._sync()
+        Xc = self.check_X(X)
+        with np.errstate(over="ignore", invalid="ignore"):
+            A, Z = self._layers(Xc)
+            return A + [self._output_probs(Z)]
+
+    def _output_probs(self, logits: np.ndarray) -> np.ndarray:
+        if self.output == "softmax":
+            p = logits - logits.max(axis=1, keepdims=True)
+            np.exp(p, out=p)
+            p /= p.sum(axis=1, keepdims=True)
+            return p
+        return _sigmoid(logits, np.empty_like(logits))
+
+    @_blas_policy
+    def predict_proba(self, X: object) -> np.ndarray:
+        """Class probabilities: shape (m, n_classes) for softmax, (m,) = P(y=1) for sigmoid."""
+        p = self.forward(X)[-1]
+        return p if self.output == "softmax" else p[:, 0]
+
+    def predict(self, X: object) -> np.ndarray:
+        """Predicted class labels."""
+        p = self.predict_proba(X)
+        return p.argmax(axis=1) if self.output == "softmax" else (p > 0.5).astype(np.int64)
+
+    @_blas_policy
+    def evaluate(self, X: object, y: object) -> tuple[float, float]:
+        """``(J, accuracy)`` on a data set: the mean loss and the share classified correctly."""
+        self._sync()
+        Xc = self.check_X(X)
+        yc = self.check_y(y, Xc.shape[0])
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            _, Z = self._layers(Xc)
+            J, P = self._cost(Z, yc)
+        return J, self._accuracy(P, yc)
+
+    @_blas_policy
+    def backward(self, X: object, y: object) -> Gradients:
+        """The mean loss J and its gradients, by back-propagation:
+
+        ``dZ[L] = (A[L] − Y)/m`` (Y the one-hot labels, or the 0/1 labels of a sigmoid
+        output), then for ``l = L, …, 1``: ``dW[l] = dZ[l]ᵀ A[l-1]``,
+        ``db[l] = Σ_i dZ[l]_i`` and ``dZ[l-1] = (dZ[l] W[l]) ⊙ g'(Z[l-1])``, with g'
+        written through A = g(Z): ``1 − A²`` (tanh), ``A(1 − A)`` (sigmoid), ``[A > 0]``
+        (ReLU), 1 (identity).
+        """
+        self._sync()
+        Xc = self.check_X(X)
+        yc = self.check_y(y, Xc.shape[0])
+        m = Xc.shape[0]
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            A, Z = self._layers(Xc)
+            J, P = self._cost(Z, yc)
+            dZ = [(P - self._targets(yc).Y) * (1.0 / m)]
+            dW, db = [], []
+            for l in range(self.L, 0, -1):
+                d = dZ[0]
+                dW.insert(0, np.dot(d.T, A[l - 1]))
+                db.insert(0, np.add.reduce(d, axis=0))
+                if l > 1:
+                    dZ.insert(0, _times_g_prime(self.activations[l - 2], np.dot(d, self.weights[l - 1]), A[l - 1]))
+        return Gradients(J, dW, db, dZ)
+
+    # ================================================================== the fast path
+    # What :func:`initreg.train` runs: the same formulas as the passes above, written into
+    # buffers preallocated per batch size, in place, over one flat parameter store. It is
+    # here because the book's training runs spend their time in it: ``make bench`` times a
+    # step of it against the plain passes on the book's networks.
     def _bufs(self, m: int) -> _Batch:
         """Preallocated buffers for a batch of m rows."""
         bufs = self._buffers.get(m)
@@ -553,15 +661,6 @@ class Network:
                     dp *= s
         return loss, acc
 
-    def _step_grads(self, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-        """Forward and backward on a checked batch; gradients land in ``_grad_W``/``_grad_b``.
-
-        Returns the mean loss and the accuracy of the batch (before any update).
-        """
-        self._sync()
-        loss, acc = self._grads(X, self._targets(y), 1.0 / X.shape[0], True, self._grad_W, self._grad_b)
-        return loss, float(acc)
-
     def _sgd_step(self, X: np.ndarray, t: _Targets, lr: float, want_acc: bool = False) -> tuple[float, float | None]:
         """One plain gradient step ``θ ← θ − α ∂J/∂θ`` on a checked batch, exactly as the
         training loop takes it: two passes over the flat store (× α, then subtract).
@@ -575,76 +674,10 @@ class Network:
             np.subtract(self._flat, g, out=self._flat)
         return loss, acc
 
-    # ------------------------------------------------------------ public passes
-    @_blas_policy
-    def forward(self, X: object) -> list[np.ndarray]:
-        """The activations ``[A[0], A[1], ..., A[L]]`` (copies), ``A[L]`` the output probabilities."""
-        self._sync()
-        Xc = self.check_X(X)
-        with np.errstate(over="ignore", invalid="ignore"):
-            A = self._forward(Xc)
-            out = self._output_probs(A[-1])
-        return [Xc] + [a.copy() for a in A[:-1]] + [out]
-
-    def _output_probs(self, logits: np.ndarray) -> np.ndarray:
-        if self.output == "softmax":
-            p = logits - logits.max(axis=1, keepdims=True)
-            np.exp(p, out=p)
-            p /= p.sum(axis=1, keepdims=True)
-            return p
-        return _sigmoid(logits, np.empty_like(logits))
-
-    @_blas_policy
-    def predict_proba(self, X: object) -> np.ndarray:
-        """Class probabilities: shape (m, n_classes) for softmax, (m,) = P(y=1) for sigmoid."""
-        self._sync()
-        Xc = self.check_X(X)
-        with np.errstate(over="ignore", invalid="ignore"):
-            p = self._output_probs(self._forward(Xc)[-1])
-        return p if self.output == "softmax" else p[:, 0]
-
-    def predict(self, X: object) -> np.ndarray:
-        """Predicted class labels."""
-        p = self.predict_proba(X)
-        return p.argmax(axis=1) if self.output == "softmax" else (p > 0.5).astype(np.int64)
-
-    @_blas_policy
-    def evaluate(self, X: object, y: object) -> tuple[float, float]:
-        """``(mean loss, accuracy)`` on a data set, without changing the weights."""
-        self._sync()
-        Xc = self.check_X(X)
-        yc = self.check_y(y, Xc.shape[0])
-        return self._evaluate(Xc, self._targets(yc))
-
     def _evaluate(self, X: np.ndarray, t: _Targets) -> tuple[float, float]:
+        """``(J, accuracy)`` of a checked batch, as :meth:`evaluate` (the training loop's records)."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             bufs = self._bufs(X.shape[0])
             A = self._forward(X)
             loss, acc = self._loss(A[-1], t, bufs, None, 1.0, True)
         return loss, float(acc)
-
-    @_blas_policy
-    def backward(self, X: object, y: object) -> Gradients:
-        """Loss and gradients of the mean loss J with respect to every W[l], b[l] (copies).
-
-        It never touches the buffers of a training run, so a ``train`` callback may call it.
-        """
-        self._sync()
-        Xc = self.check_X(X)
-        yc = self.check_y(y, Xc.shape[0])
-        if self._pub is None:
-            self._pub = ([np.empty_like(w) for w in self.weights], [np.empty_like(b) for b in self.biases])
-        gW, gb = self._pub
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            loss, _ = self._grads(Xc, self._targets(yc), 1.0 / Xc.shape[0], False, gW, gb)
-        dZ = self._bufs(Xc.shape[0]).dZ
-        return Gradients(loss, [g.copy() for g in gW], [g.copy() for g in gb], [d.copy() for d in dZ])
-
-
-def _accuracy(p: np.ndarray, y: np.ndarray, output: str) -> float:
-    if output == "softmax":
-        return float(np.mean(p.argmax(axis=1) == y))
-    return float(np.mean((p[:, 0] > 0.5) == (y == 1)))
-
-
-Callback = Callable[[int, Network], None]
