@@ -122,9 +122,6 @@ def lsq_problems(draw):
     return X, y, penalty, lam
 
 
-@pytest.mark.skipif(not hasattr(initreg, "regularized_minimizer"),
-                    reason="initreg.regularized_minimizer is not written yet (regularizers.py, another chapter's "
-                           "issue); this test checks it against its spec as soon as it exists")
 @settings(max_examples=60, **SETTINGS)
 @given(problem=lsq_problems())
 def test_regularized_minimizer_satisfies_the_optimality_conditions(problem):
