@@ -63,7 +63,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results.json"
 SECTIONS = ("engine", "toy", "figures", "book")
 GOALS = {"engine_vs_gemm": 1.3, "engine_vs_torch": 1.0, "toy_speedup_vs_torch": 3.0,
-         "figure_p95_s": 0.150, "build_s": 180.0, "page_bytes": 5_000_000}
+         "figure_p95_s": 0.150, "figure_cold_s": 1.0, "build_s": 180.0, "page_bytes": 5_000_000}
 MNIST_SIZES = (784, 300, 300, 300, 300, 10)
 TOY_SIZES = (2, 6, 3, 1)
 
@@ -323,8 +323,17 @@ def bench_toy(args: argparse.Namespace) -> dict[str, Any]:
         net = base.copy()
         Xc = net.check_X(X)
         t = net._targets(net.check_y(y, len(y)))
+        plain = base.copy()
+
+        def plain_step(net=plain) -> None:  # the passes as the book writes them, and the update
+            g = net.backward(X, y)
+            for w, b, dw, db in zip(net.weights, net.biases, g.dW, g.db):
+                w -= lr * dw
+                b -= lr * db
+
         cands: dict[str, Callable[[], Any]] = {
             "engine": lambda net=net, Xc=Xc, t=t: net._sgd_step(Xc, t, lr),
+            "plain passes": plain_step,
             "gemm": _gemm_bound(net, Xc),
         }
         train_cands: dict[str, Callable[[], Any]] = {
@@ -372,7 +381,7 @@ def bench_toy(args: argparse.Namespace) -> dict[str, Any]:
 def _cold_figure(name: str) -> dict[str, float]:
     """In a fresh process: build the figure and time its first update (what displaying costs)."""
     t0 = time.perf_counter()
-    import initreg  # noqa: F401
+    import initreg.figures  # noqa: F401  (registers the figures)
     from initreg.explorable import FIGURES
 
     t1 = time.perf_counter()
@@ -389,7 +398,7 @@ def _percentiles(xs: list[float]) -> dict[str, float]:
 
 
 def bench_figures(args: argparse.Namespace) -> dict[str, Any]:
-    import initreg  # noqa: F401
+    import initreg.figures  # noqa: F401  (registers the figures)
     from initreg.explorable import FIGURES
 
     out: dict[str, Any] = {"goal_p95_s": GOALS["figure_p95_s"], "figures": {}}
@@ -421,7 +430,8 @@ def bench_figures(args: argparse.Namespace) -> dict[str, Any]:
             rec.update({"frames": ex.n_frames, "timed": len(combos), "compute": _percentiles(compute),
                         "redraw": _percentiles([t - c for c, t in zip(compute, total)]),
                         "total": _percentiles(total)})
-            rec["meets_goal"] = rec["total"]["p95"] <= GOALS["figure_p95_s"]
+            rec["meets_goal"] = (rec["total"]["p95"] <= GOALS["figure_p95_s"]
+                                 and rec.get("cold", {}).get("total", np.inf) <= GOALS["figure_cold_s"])
         except Exception as exc:  # noqa: BLE001 - a figure mid-edit must not stop the benchmark
             rec["error"] = f"{type(exc).__name__}: {exc}"
         out["figures"][name] = rec
@@ -515,7 +525,7 @@ def _print_figure(name: str, rec: dict[str, Any]) -> None:
     cold = rec.get("cold", {})
     print(f"  {name:32s} p50 {_ms(rec['total']['p50']):>9s}  p95 {_ms(rec['total']['p95']):>9s} "
           f"(compute p95 {_ms(rec['compute']['p95'])}, redraw p95 {_ms(rec['redraw']['p95'])}; "
-          f"cold {_ms(cold.get('build', 0) + cold.get('total', 0)) if cold else '?'}) "
+          f"cold first update {_ms(cold['total']) if cold else '?'}, building it {_ms(cold['build']) if cold else '?'}) "
           f"{'ok' if rec['meets_goal'] else 'SLOW'}")
 
 
@@ -536,7 +546,7 @@ def print_engine(res: dict[str, Any]) -> None:
 def print_toy(res: dict[str, Any]) -> None:
     print(f"\nToy network {res['network']}, {res['data']}")
     for dt, r in res["results"].items():
-        line = f"  {dt:18s} step: engine {_cell(r['engine'])}  GEMM {_cell(r['gemm'])}"
+        line = f"  {dt:18s} step: engine {_cell(r['engine'])}  plain passes {_cell(r['plain passes'])}  GEMM {_cell(r['gemm'])}"
         if "torch" in r:
             line += f"  PyTorch {_cell(r['torch'])}  PyTorch/engine {_rcell(r['torch/engine'])}"
         print(line)
@@ -604,8 +614,8 @@ def readme_section(results: dict[str, Any]) -> str:
         lines.append("")
     toy = results.get("toy")
     if toy:
-        lines += ["| toy network [2, 6, 3, 1], 100 points | engine step | PyTorch step | PyTorch/engine "
-                  "| `train`, 1000 epochs | PyTorch, 1000 steps |", "|---|---|---|---|---|---|"]
+        lines += ["| toy network [2, 6, 3, 1], 100 points | engine step (fast path) | plain passes | PyTorch step "
+                  "| PyTorch/engine | `train`, 1000 epochs | PyTorch, 1000 steps |", "|---|---|---|---|---|---|---|"]
         for dt, r in toy["results"].items():
             if not dt.endswith(" 1 thread"):
                 continue  # per-call overhead is single-threaded work; other counts are in results.json
@@ -614,22 +624,25 @@ def readme_section(results: dict[str, Any]) -> str:
             tl = _ms(r["torch loop, loss every step"]["median"]) if "torch loop, loss every step" in r else "—"
             et = (_ms(r["engine train, record every epoch"]["median"]) if "engine train, record every epoch" in r
                   else "—")
-            lines.append(f"| {dt} | {_ms(r['engine']['median'])} | {tp} | {ratio_} | {et} | {tl} |")
+            pp = _ms(r["plain passes"]["median"]) if "plain passes" in r else "—"
+            lines.append(f"| {dt} | {_ms(r['engine']['median'])} | {pp} | {tp} | {ratio_} | {et} | {tl} |")
         lines.append("")
     figs = results.get("figures", {}).get("figures")
     if figs:
         ok = [r for r in figs.values() if "total" in r]
         worst = max(ok, key=lambda r: r["total"]["p95"]) if ok else None
         lines += [f"Live figures ({len(figs)} registered): update (compute + redraw) p50 / p95 per figure, "
-                  "after a warm-up pass; cold = the first update in a fresh process (goal: p95 ≤ 150 ms).", "",
-                  "| figure | p50 | p95 | cold |", "|---|---|---|---|"]
+                  "after a warm-up pass; cold = the first update in a fresh process, after the figure is "
+                  "built from the chapter's cached runs (goals: p95 ≤ 150 ms, cold ≤ 1 s).", "",
+                  "| figure | p50 | p95 | cold | building the figure |", "|---|---|---|---|---|"]
         for name, r in sorted(figs.items()):
             if "total" not in r:
-                lines.append(f"| `{name}` | error | | |")
+                lines.append(f"| `{name}` | error | | | |")
                 continue
             cold = r.get("cold")
-            cs = _ms(cold["build"] + cold["total"]) if cold else "?"
-            lines.append(f"| `{name}` | {_ms(r['total']['p50'])} | {_ms(r['total']['p95'])} | {cs} |")
+            cs = _ms(cold["total"]) if cold else "?"
+            bs = _ms(cold["build"]) if cold else "?"
+            lines.append(f"| `{name}` | {_ms(r['total']['p50'])} | {_ms(r['total']['p95'])} | {cs} | {bs} |")
         if worst and worst["total"]["p95"] > GOALS["figure_p95_s"]:
             cmax = max(r["compute"]["p95"] for r in ok)
             lines += ["", f"Compute is cached (p95 at most {_ms(cmax)} after the warm-up); the rest is matplotlib's "
