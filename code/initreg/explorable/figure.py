@@ -78,15 +78,22 @@ class Panel:
             object.__setattr__(self, "depends", tuple(self.depends))
 
 
-def add_cursor(ax: Axes, control: str, **style: Any) -> Line2D:
+def add_cursor(ax: Axes, control: str, *, at: Callable[[Any], float | None] | None = None,
+               **style: Any) -> Line2D:
     """A vertical line on ``ax`` that marks the value of the control ``control``.
 
     ``update`` moves it (``line.set_xdata([x, x])``). Live, matplotlib draws it; in the
     static player the panel's image is drawn without it, and the player draws it at the
     position the line would have, so one image serves every position of the control.
+
+    ``at(value)`` may say where the line stands for a value of the control (an x in data
+    coordinates, or None where it is hidden): the static player then places it without
+    running ``update`` once per position. Without it, the player runs ``update`` for every
+    position and reads the line's place.
     """
     line = ax.axvline(0.0, **({"color": "0.35", "lw": 1.0, "zorder": 1} | style))
     line._ix_cursor = control  # type: ignore[attr-defined]
+    line._ix_at = at  # type: ignore[attr-defined]
     return line
 
 
@@ -327,6 +334,15 @@ class Explorable:
             if pt < MIN_TEXT_PT - 1e-9:
                 raise AssertionError(f"{self.name}: panel {panel.name!r} has {pt:.1f}-point text; the smallest "
                                      f"a figure may have is {MIN_TEXT_PT} points")
+            if panel.cursor is not None:  # where the player puts the cursor is where update puts it
+                place = getattr(cv.cursor_line(panel), "_ix_at", None)
+                values = grid_of(self.control(panel.cursor))
+                for value in (values[:: max(1, len(values) // 5)] if place is not None else ()):
+                    cv.apply(self.defaults | {panel.cursor: value})
+                    x = place(value)
+                    if cv.cursor_position(panel) != (None if x is None else cv.cursor_position(panel, float(x))):
+                        raise AssertionError(f"{self.name}: the cursor of panel {panel.name!r} at {panel.cursor} = "
+                                             f"{value!r} is not where add_cursor's at() says")
             deps = set(self.depends(panel))
             free = [c for c in self.controls if c.name not in deps]
             if not free:

@@ -76,20 +76,25 @@ def panel_frames(ex: "Explorable", panel: "Panel", *, images: bool = True) -> di
         cv.apply(vals)
         cv.render_panel(panel)
         if images:
-            png = encode(cv.panel_image(panel))
-            key = hashlib.sha1(png).hexdigest()
+            img = cv.panel_image(panel)
+            key = hashlib.sha1(img.tobytes()).hexdigest()  # identical pixels are encoded once
             if key not in seen:
                 seen[key] = len(pngs)
-                pngs.append(base64.b64encode(png).decode("ascii"))
+                pngs.append(base64.b64encode(encode(img)).decode("ascii"))
             index.append(seen[key])
         if cur_grid is None:
             alts.append(ex.alt_text(panel, **vals))
         else:
             at, alt = [], []
+            place = getattr(cv.cursor_line(panel), "_ix_at", None)
             for c in cur_grid:
                 moved = vals | {panel.cursor: c}
-                cv.apply(moved)
-                at.append(cv.cursor_position(panel))
+                if place is None:  # run the update and read where it put the line
+                    cv.apply(moved)
+                    at.append(cv.cursor_position(panel))
+                else:
+                    x = place(c)
+                    at.append(None if x is None else cv.cursor_position(panel, float(x)))
                 alt.append(ex.alt_text(panel, **moved))
             cursor.append(at)
             alts.append(alt)

@@ -48,7 +48,7 @@
     clearInterval(timers[btn.dataset.for]);
     delete timers[btn.dataset.for];
     btn.setAttribute("aria-pressed", "false");
-    btn.textContent = "▶";
+    btn.textContent = "Play";
   }
   function toggle(btn) {
     var slider = document.getElementById(btn.dataset.for);
@@ -56,7 +56,7 @@
     var max = parseInt(slider.max, 10);
     if (parseInt(slider.value, 10) >= max) { slider.value = "0"; show(); }
     btn.setAttribute("aria-pressed", "true");
-    btn.textContent = "⏸";
+    btn.textContent = "Pause";
     timers[btn.dataset.for] = setInterval(function () {
       var v = parseInt(slider.value, 10) + 1;
       slider.value = String(v);
