@@ -372,11 +372,13 @@ class Explorable:
         self._live.png(fast=True)
         return t1 - t0, time.perf_counter() - t0
 
-    def at(self, *, caption: str, alt: str | None = None, name: str | None = None, **values: Any) -> "Explorable":
-        """The same drawing fixed at ``values``: a figure without controls (one frame), with
-        its own caption, alt text (one-panel figures) and name. Panels keep their alt text,
-        filled in with ``values``."""
-        fixed = self.values(**values)
+    def at(self, values: Mapping[str, Any] | None = None, *, caption: str, alt: str | None = None,
+           name: str | None = None, **more: Any) -> "Explorable":
+        """The same drawing fixed at ``values`` (a mapping, or keywords): a figure without
+        controls (one frame), with its own caption, alt text (one-panel figures) and name.
+        Panels keep their alt text, filled in with the values. (A control named ``caption``,
+        ``alt`` or ``name`` is given in the mapping.)"""
+        fixed = self.values(**(dict(values or {}) | more))
         update = self.update
         if self.compute is not None:
             compute = self.compute

@@ -161,6 +161,15 @@ def encode(img: "Image", *, fast: bool = False) -> bytes:
     if fast:
         img.save(out, format="PNG", compress_level=1)
     else:
-        img.quantize(colors=PALETTE_COLORS, method=Image.Quantize.FASTOCTREE,
-                     dither=Image.Dither.NONE).save(out, format="PNG", compress_level=8)
+        q = img.quantize(colors=PALETTE_COLORS, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        # the octree averages a white background with the light greys near it: put the
+        # whitest entry back to white, or the background shows as a grey box on a white card
+        pal = q.getpalette()
+        n = len(pal) // 3
+        sums = [sum(pal[3 * i:3 * i + 3]) for i in range(n)]
+        i = max(range(n), key=sums.__getitem__)
+        if min(pal[3 * i:3 * i + 3]) >= 240:
+            pal[3 * i:3 * i + 3] = [255, 255, 255]
+            q.putpalette(pal)
+        q.save(out, format="PNG", compress_level=8)
     return out.getvalue()
