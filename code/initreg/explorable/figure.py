@@ -314,10 +314,10 @@ class Explorable:
         """
         from .static import panel_frames
 
+        cv = self.canvas()
         count = 0
         for panel in self.panels:
-            count += len(panel_frames(self, panel, images=False)["combos"])
-        cv = self.canvas()
+            count += len(panel_frames(self, panel, images=False, cv=cv)["combos"])
         combos = self.combinations()
         probes = [combos[-1], combos[(combos.index(self.defaults) + 1) % len(combos)]] if combos else []
         for vals in probes:
@@ -414,7 +414,12 @@ class Explorable:
         return f"Explorable {self.name!r}: {ctl or 'no controls'}; {self.n_frames} frames, {self.n_renders} panel images"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": self.static_html(), "image/png": self.png()}
+        from .static import player_html
+
+        cv = self.canvas()  # one kept figure draws the player's every image and the default frame
+        html = player_html(self, cv)
+        cv.show(self.defaults)
+        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": html, "image/png": cv.png()}
         if self.controls and _in_kernel():
             bundle.update(self.widget()._repr_mimebundle_())
             bundle["text/plain"] = repr(self)

@@ -55,7 +55,7 @@ def _templates() -> dict[str, Template]:
     return blocks
 
 
-def panel_frames(ex: "Explorable", panel: "Panel", *, images: bool = True) -> dict[str, Any]:
+def panel_frames(ex: "Explorable", panel: "Panel", *, images: bool = True, cv: Any = None) -> dict[str, Any]:
     """Every image of ``panel``: ``{"combos", "images", "index", "cursor", "alts", "text_px"}``.
 
     ``combos`` are the combinations of the controls it depends on (last fastest), ``index``
@@ -65,7 +65,7 @@ def panel_frames(ex: "Explorable", panel: "Panel", *, images: bool = True) -> di
     """
     deps = ex.depends(panel)
     combos = ex.combinations(deps)
-    cv = ex.canvas()
+    cv = ex.canvas() if cv is None else cv
     pngs: list[str] = []
     seen: dict[str, int] = {}
     index: list[int] = []
@@ -105,8 +105,10 @@ def panel_frames(ex: "Explorable", panel: "Panel", *, images: bool = True) -> di
             "text_px": round(cv.text_px(panel), 2), "deps": deps}
 
 
-def player_html(ex: "Explorable") -> str:
-    """The self-contained HTML player of ``ex`` (see the module docstring)."""
+def player_html(ex: "Explorable", cv: Any = None) -> str:
+    """The self-contained HTML player of ``ex`` (see the module docstring), drawn on the kept
+    figure ``cv`` (one :meth:`~.figure.Explorable.canvas` for every panel)."""
+    cv = ex.canvas() if cv is None else cv
     t = _templates()
     uid = html.escape(ex.name)
     names = [c.name for c in ex.controls]
@@ -126,7 +128,7 @@ def player_html(ex: "Explorable") -> str:
                                                    value=start[i], shown=html.escape(shown), play=play))
     panels, payload_panels = [], []
     for p in ex.panels:
-        fr = panel_frames(ex, p)
+        fr = panel_frames(ex, p, cv=cv)
         deps = [names.index(d) for d in fr["deps"]]
         k = _flat([start[d] for d in deps], [len(grids[d]) for d in deps])
         alt = fr["alts"][k] if p.cursor is None else fr["alts"][k][start[names.index(p.cursor)]]
