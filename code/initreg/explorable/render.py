@@ -111,11 +111,19 @@ class Canvas:
 
     # -------------------------------------------------------------- measuring
     def text_px(self, panel: "Panel") -> float:
-        """The smallest font of the panel's visible text, in the frame's pixels."""
+        """The smallest font of the panel's shown text, in the frame's pixels: visible texts,
+        and the texts a :func:`~.raster.cache_raster` proxy draws from its rasters (the proxy
+        hides its artist). A panel with no text gives infinity."""
+        from .raster import _RasterCache
+
         sub = self.panels[panel.name]
-        sizes = [t.get_fontsize() for t in sub.findobj(Text) if t.get_visible() and t.get_text().strip()
-                 and t.get_figure(root=True) is self.fig]
-        return min(sizes) * self.fig.dpi / 72.0 if sizes else 0.0
+        texts = [t for t in sub.findobj(Text) if t.get_visible()]
+        for proxy in sub.findobj(lambda a: isinstance(a, _RasterCache)):
+            if proxy.get_visible():
+                texts += [t for t in proxy._artist.findobj(Text)
+                          if t is proxy._artist or t.get_visible()]
+        sizes = [t.get_fontsize() for t in texts if t.get_text().strip() and t.get_figure(root=True) is self.fig]
+        return min(sizes) * self.fig.dpi / 72.0 if sizes else float("inf")
 
     def cursor_line(self, panel: "Panel") -> Any:
         """The line that :func:`~.figure.add_cursor` made for the panel's declared cursor."""

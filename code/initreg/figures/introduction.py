@@ -65,12 +65,12 @@ def plot_training_curve(curve: TrainingCurve) -> Explorable:
               (max(0.0, float(test_acc.min()) - 0.05), 1.01))
 
     return Explorable.plot(
-        draw, figsize=(7.2, 3.2), name="fig-training-curve",
-        panels=[Panel("loss", 3.6, "The training loss falls toward zero; the test loss falls to a minimum at the "
+        draw, figsize=(7.0, 3.2), name="fig-training-curve",
+        panels=[Panel("loss", 3.5, "The training loss falls toward zero; the test loss falls to a minimum at the "
                       "dashed line, early in training, and then rises slowly."),
-                Panel("accuracy", 3.6, "The training accuracy reaches one early; the test accuracy climbs until "
+                Panel("accuracy", 3.5, "The training accuracy reaches one early; the test accuracy climbs until "
                       "the dashed line and then creeps up a little more, never falling.")],
         caption=("A [64, 128, 10] tanh network trained on the small training set, against the epoch on a log "
-                 "scale. Left: the training and test cross-entropy; the test loss is lowest at the dashed line "
-                 "and rises after it. Right: the training and test accuracy; the test accuracy does not fall "
-                 "after the dashed line."))
+                 "scale. The loss panel: the training and test cross-entropy; the test loss is lowest at the "
+                 "dashed line and rises after it. The accuracy panel: the training and test accuracy; the test "
+                 "accuracy does not fall after the dashed line."))
