@@ -5,10 +5,8 @@ import math
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
 import initreg
-from initreg.explorable import FIGURES
 
 
 @pytest.fixture(scope="module")
@@ -89,15 +87,6 @@ def test_linear_chain_gradients_match_the_engine_and_finite_differences():
 def test_linear_chain_bad_inputs(kwargs, exc, match):
     with pytest.raises(exc, match=match):
         initreg.linear_chain(**kwargs)
-
-
-def test_plot_linear_chain():
-    fig = initreg.plot_linear_chain([initreg.linear_chain(s) for s in (0.5, 1.0, 1.5)])
-    assert isinstance(fig, Figure) and len(fig.axes) == 2
-    assert len(fig.axes[0].lines) == 3
-    for bad in ([], [1.0], initreg.linear_chain(1.0), None):
-        with pytest.raises(TypeError, match="chains must be"):
-            initreg.plot_linear_chain(bad)
 
 
 # ---------------------------------------------------------------------------- symmetry
@@ -243,18 +232,6 @@ def test_symmetry_bad_inputs(digits):
         initreg.symmetry_run(digits, "constant", hidden=(4,), epochs=1)
 
 
-def test_plot_unit_weights(digits):
-    runs = [initreg.symmetry_run(digits, s, hidden=(6, 4), epochs=5) for s in ("zeros", "xavier")]
-    fig = initreg.plot_unit_weights(runs, n_units=4)
-    assert isinstance(fig, Figure) and len(fig.axes) == 8
-    with pytest.raises(TypeError, match="runs must be"):
-        initreg.plot_unit_weights(runs[0])
-    with pytest.raises(TypeError, match="runs must be"):
-        initreg.plot_unit_weights([])
-    with pytest.raises(ValueError, match="n_units must be a positive integer"):
-        initreg.plot_unit_weights(runs, n_units=0)
-
-
 # ------------------------------------------------------------------- the toy playground
 def test_toy_inits_are_the_ai_notes_four():
     assert initreg.TOY_INITS == {"zero": 0.0, "too small": 0.01, "appropriate": 1.0, "too large": 100.0}
@@ -318,6 +295,8 @@ def test_playground_run_is_cached_and_replays_its_history(small_runs):
         assert loss == pytest.approx(run.history.loss[step], rel=1e-12)
         assert run.loss_at(step) == run.history.loss[step] and run.accuracy_at(step) == acc
     assert run.network(10_000).evaluate(run.X, run.y)[0] == pytest.approx(run.history.loss[-1], rel=1e-12)
+    np.testing.assert_array_equal(run.cost, run.history.loss)
+    assert run.cost is run.cost and not run.cost.flags.writeable
     assert run.network(5) is not run.network(5)
 
 
@@ -383,61 +362,6 @@ def test_playground_run_method_bad_inputs(small_runs):
             f(-1)
         with pytest.raises(ValueError, match="step must be a non-negative integer"):
             f(2.5)
-
-
-def test_plot_toy_grid_and_its_bad_inputs():
-    fig = initreg.plot_toy_grid(datasets=["gaussians"], steps=150, n=120, seed=3, resolution=20)
-    assert isinstance(fig, Figure) and len(fig.axes) == 5
-    for kw, exc, match in [(dict(datasets="gaussians"), ValueError, "datasets must be a non-empty sequence"),
-                           (dict(datasets=[]), ValueError, "datasets must be a non-empty sequence"),
-                           (dict(datasets=["moons"]), ValueError, "must be one of circles"),
-                           (dict(step=200, steps=150), ValueError, "step must be at most steps"),
-                           (dict(step=-1), ValueError, "step must be a non-negative integer"),
-                           (dict(resolution=0), ValueError, "resolution must be a positive integer")]:
-        with pytest.raises(exc, match=match):
-            initreg.plot_toy_grid(**kw)
-
-
-def test_toy_init_figure_is_registered_and_light():
-    assert "toy_init_figure" in FIGURES
-    ex = FIGURES["toy_init_figure"]()
-    assert ex.n_frames == 4 * 4 * len(initreg.STEP_GRID) <= 120
-    assert ex.defaults == {"dataset": "circles", "init": "appropriate", "step": 1000}
-    assert "{" not in ex.alt_text(dataset="spiral", init="too large", step=30)
-    # a live value between the grid steps is drawn from the stored parameters too
-    assert ex.png(dataset="gaussians", init="too small", step=42)[:4] == b"\x89PNG"
-
-
-def test_toy_init_figure_updates_its_artists():
-    from initreg.playground import _BOUNDARY_PIXELS, _toy_boundary
-
-    ex = FIGURES["toy_init_figure"]()
-    assert ex.retained
-    cv = ex.canvas()
-    cv.show(dataset="gaussians", init="zero", step=0)
-    st = cv.state
-    # zero weights: P(y = 1) = 1/2 everywhere, in contourf's band (0.4, 0.5], and no 0.5 contour
-    bands, lines = _toy_boundary("gaussians", "zero", 0)
-    assert bands.shape == (_BOUNDARY_PIXELS, _BOUNDARY_PIXELS) and np.all(bands == 4) and lines == ()
-    np.testing.assert_allclose(st["image"].get_array(), 0.45)
-    assert not st["now"].get_visible() and len(st["boundary"].get_segments()) == 0
-    assert st["ax_b"].get_title() == "gaussians, zero, step 0: 50% correct"
-    cv.show(dataset="gaussians", init="appropriate", step=300)
-    run = initreg.playground_run("gaussians", "appropriate")
-    net = run.network(300)
-    bands, lines = _toy_boundary("gaussians", "appropriate", 300)
-    assert lines and len(st["boundary"].get_segments()) == len(lines)
-    # each pixel's band holds the network's probability at the pixel's centre
-    g = (np.arange(_BOUNDARY_PIXELS) + 0.5) * (2.0 / _BOUNDARY_PIXELS) - 1.0
-    for i, j in [(0, 0), (57, 140), (199, 3), (120, 120)]:
-        p = float(np.ravel(net.predict_proba(np.array([[g[j], g[i]]])))[0])
-        assert bands[i, j] * 0.1 < p <= bands[i, j] * 0.1 + 0.1 or (bands[i, j] == 0 and p == 0.0)
-    curves = st["curves"]
-    assert curves["appropriate"].get_linewidth() == 2.2 and curves["zero"].get_linewidth() == 1.0
-    large = initreg.playground_run("gaussians", "too large")
-    assert len(curves["too large"].get_xdata()) == min(300, large.last_step) + 1
-    assert st["now"].get_visible() and list(st["now"].get_xdata()) == [300, 300]
-    assert sum(len(p.get_offsets()) for p in st["points"]) == len(run.y)
 
 
 def test_toy_seed_sweep():
@@ -532,3 +456,245 @@ def test_toy_second_moments_bad_inputs(kwargs, exc, match):
     args.update(kwargs)
     with pytest.raises(exc, match=match):
         initreg.toy_second_moments(args.pop("dataset"), **args)
+
+
+# ----------------------------------------------------------------------- decision maps
+def test_toy_decision_map_is_the_network_on_its_grid():
+    m = initreg.toy_decision_map("gaussians", "appropriate", 40, pixels=30, steps=150, n=120, seed=3)
+    run = initreg.playground_run("gaussians", "appropriate", steps=150, n=120, seed=3)
+    net = run.network(40)
+    assert m.step == 40 and m.proba.shape == (30, 30) and m.proba.dtype == np.float32
+    np.testing.assert_allclose(m.grid, np.linspace(-1 + 1 / 30, 1 - 1 / 30, 30), rtol=0, atol=1e-15)
+    # an independent evaluation, one point at a time: row i is x2 = grid[i], column j is x1 = grid[j]
+    for i, j in [(0, 0), (0, 29), (29, 0), (7, 19), (15, 15)]:
+        p = float(np.ravel(net.predict_proba(np.array([[m.grid[j], m.grid[i]]])))[0])
+        assert m.proba[i, j] == pytest.approx(p, rel=1e-6, abs=1e-7)
+    # the boundary is the level set P = 1/2, inside the square, where P changes side
+    assert m.boundary and all(line.ndim == 2 and line.shape[1] == 2 for line in m.boundary)
+    vertices = np.concatenate(m.boundary)
+    assert np.all(np.abs(vertices) <= 1.0)
+    p_at = np.ravel(net.predict_proba(vertices))
+    assert np.max(np.abs(p_at - 0.5)) < 0.05  # linear interpolation between cell centres
+    side = m.proba > 0.5
+    assert side.any() and (~side).any()
+    assert not m.proba.flags.writeable and not m.boundary[0].flags.writeable
+    assert "gaussians, appropriate, step 40" in repr(m)
+
+
+def test_toy_decision_map_is_cached_and_stops_at_the_last_step():
+    kw = dict(pixels=20, steps=150, n=120, seed=3)
+    m = initreg.toy_decision_map("gaussians", "too large", 150, **kw)
+    assert initreg.toy_decision_map("gaussians", "too large", 150, **kw) is m
+    assert initreg.toy_decision_map("gaussians", "too large", 10_000, **kw) is m  # min(step, last step)
+    zero = initreg.toy_decision_map("gaussians", "zero", 150, **kw)
+    assert np.all(zero.proba == np.float32(0.5)) and zero.boundary == ()  # nothing moves from zeros
+
+
+@pytest.mark.parametrize("kwargs,exc,match", [
+    (dict(dataset="moons"), ValueError, "dataset must be one of circles"),
+    (dict(role="huge"), ValueError, "role must be one of zero"),
+    (dict(step=-1), ValueError, "step must be a non-negative integer"),
+    (dict(step=2.5), ValueError, "step must be a non-negative integer"),
+    (dict(pixels=0), ValueError, "pixels must be a positive integer"),
+    (dict(pixels=1), ValueError, "pixels must be at least 2"),
+    (dict(pixels=True), ValueError, "pixels must be a positive integer"),
+    (dict(lr=0.0), ValueError, "lr must be > 0"),
+])
+def test_toy_decision_map_bad_inputs(kwargs, exc, match):
+    args = dict(dataset="gaussians", role="appropriate", step=3, steps=5, n=40)
+    args.update(kwargs)
+    with pytest.raises(exc, match=match):
+        initreg.toy_decision_map(args.pop("dataset"), args.pop("role"), args.pop("step"), **args)
+
+
+def test_the_experiments_do_not_draw():
+    """playground computes and returns results: no plotting or widget import, not even in a function."""
+    import ast
+    from pathlib import Path
+
+    tree = ast.parse(Path(initreg.playground.__file__).read_text())
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append(("." * node.level) + (node.module or ""))
+    banned = ("matplotlib", "ipywidgets", ".figures", ".explorable", "._explorable_v1", "initreg.figures",
+              "initreg.explorable", "initreg._explorable_v1")
+    assert not [f for f in found if f.startswith(banned)], found
+
+
+# ------------------------------------------------------------------------------ figures
+from initreg.explorable import FIGURES, Explorable  # noqa: E402
+from initreg.explorable.figure import MIN_TEXT_PT  # noqa: E402
+from initreg.figures import why_initialization as why  # noqa: E402
+
+
+def test_plot_linear_chain_draws_the_norms():
+    chains = [initreg.linear_chain(s) for s in (0.5, 1.0, 1.5)]
+    ex = initreg.plot_linear_chain(chains)
+    assert isinstance(ex, Explorable) and [p.name for p in ex.panels] == ["forward", "backward"]
+    assert sum(p.width for p in ex.panels) <= 7.2 and all(p.width <= 4.5 for p in ex.panels)
+    assert ex.check() == 2
+    cv = ex.canvas()
+    for name, key in (("forward", "activation_norms"), ("backward", "backprop_norms")):
+        (ax,) = cv.panels[name].axes
+        assert len(ax.lines) == 3
+        for line, c in zip(ax.lines, chains):
+            np.testing.assert_array_equal(line.get_ydata(), getattr(c, key))
+            assert line.get_color() == initreg.INIT_COLORS[{0.5: "too small", 1.0: "appropriate", 1.5: "too large"}[c.scale]]
+    assert "W[1] = ... = W[9]" in ex.caption and "left" not in ex.caption and "right" not in ex.caption
+    assert "for s = 1.5 it goes from 1.41 at layer 0 to 54.4 at layer 9" in ex.panels[0].alt
+    for bad in ([], [1.0], initreg.linear_chain(1.0), None):
+        with pytest.raises(TypeError, match="chains must be"):
+            initreg.plot_linear_chain(bad)
+
+
+def test_plot_unit_weights_shows_each_units_weights(digits):
+    runs = [initreg.symmetry_run(digits, s, hidden=(6, 4), epochs=5) for s in ("zeros", "xavier")]
+    ex = initreg.plot_unit_weights(runs, n_units=5)
+    assert [p.name for p in ex.panels] == ["run0", "run1"] and ex.check() == 2
+    cv = ex.canvas()
+    for name, run in zip(("run0", "run1"), runs):
+        (ax,) = cv.panels[name].axes
+        assert len(ax.images) == 5 and len(ax.collections[0].get_paths()) == 5  # an image and a frame per unit
+        for i, img in enumerate(ax.images):
+            np.testing.assert_array_equal(img.get_array(), run.first_layer[1][i].reshape(8, 8))
+            x0, x1, y0, y1 = img.get_extent()
+            assert (x0, y1) == ((i % 4) * 10, -(i // 4) * 10) and x1 - x0 == y1 - y0 == 8  # in reading order
+    assert "blank" in ex.panels[0].alt and "5 different pictures" in ex.panels[1].alt
+    assert "In zeros (tanh) every unit has the same weights. In xavier (tanh) the units differ." in ex.caption
+    assert initreg.plot_unit_weights(runs, n_units=50).panels[0].alt.count("units 1 to 6") == 1  # at most n[1]
+    with pytest.raises(TypeError, match="runs must be"):
+        initreg.plot_unit_weights(runs[0])
+    with pytest.raises(TypeError, match="runs must be"):
+        initreg.plot_unit_weights([])
+    with pytest.raises(ValueError, match="n_units must be a positive integer"):
+        initreg.plot_unit_weights(runs, n_units=0)
+
+
+def test_plot_toy_grid_draws_every_run_and_its_bad_inputs():
+    kw = dict(steps=150, n=120, seed=3)
+    ex = initreg.plot_toy_grid(datasets=["gaussians", "circles"], step=100, **kw)
+    assert [p.name for p in ex.panels] == ["cost", "boundaries"] and ex.check() == 2
+    cv = ex.canvas()
+    cost_axes, bnd_axes = cv.panels["cost"].axes, cv.panels["boundaries"].axes
+    assert len(cost_axes) == 2 and len(bnd_axes) == 8
+    for i, d in enumerate(("gaussians", "circles")):
+        curves = {line.get_label(): line for line in cost_axes[i].lines}
+        for r in initreg.TOY_INITS:
+            np.testing.assert_array_equal(curves[r].get_ydata(), initreg.playground_run(d, r, **kw).history.loss)
+        for j, r in enumerate(initreg.TOY_INITS):
+            ax = bnd_axes[4 * i + j]
+            run, m = initreg.playground_run(d, r, **kw), initreg.toy_decision_map(d, r, 100, **kw)
+            assert ax.texts[0].get_text() == f"{run.accuracy_at(100):.0%}"
+            bands = np.clip(np.ceil(m.proba.astype(float) * 10) - 1, 0, 9).astype(int)
+            np.testing.assert_array_equal(ax.images[0].get_array(), why.BAND_COLORS[bands])
+            assert len(ax.collections[0].get_segments()) == len(m.boundary)
+    assert "after 100 steps" in ex.caption and "gaussians" not in ex.panels[1].alt  # named "two Gaussians"
+    for kw_bad, exc, match in [(dict(datasets="gaussians"), ValueError, "datasets must be a non-empty sequence"),
+                               (dict(datasets=[]), ValueError, "datasets must be a non-empty sequence"),
+                               (dict(datasets=["moons"]), ValueError, "must be one of circles"),
+                               (dict(step=200, steps=150), ValueError, "step must be at most steps"),
+                               (dict(step=-1), ValueError, "step must be a non-negative integer")]:
+        with pytest.raises(exc, match=match):
+            initreg.plot_toy_grid(**kw_bad)
+
+
+def test_band_colors_are_contourf_s_bands_over_white():
+    from matplotlib import colormaps
+
+    mid = colormaps["RdBu"](0.45)
+    np.testing.assert_allclose(why.BAND_COLORS[4, :3] / 255, 0.45 + 0.55 * np.array(mid[:3]), atol=0.5 / 255)
+    assert np.all(why.BAND_COLORS[:, 3] == 255)
+
+
+@pytest.fixture(scope="module")
+def toy():
+    return FIGURES["toy_init_figure"]()
+
+
+def test_toy_init_figure_controls_and_panels(toy):
+    assert "toy_init_figure" in FIGURES and initreg.toy_init_figure is FIGURES["toy_init_figure"]
+    step = toy.control("step")
+    assert step.kind == "time" and step.play and len(step.values) >= 16 and step.values == why.STEP_GRID
+    assert step.values[0] == 0 and step.values[-1] == 3000 and step.continuous
+    assert [len(toy.control(c).grid) for c in ("dataset", "init")] == [4, 4]
+    assert toy.defaults == {"dataset": "circles", "init": "appropriate", "step": 1000}
+    cost, boundary = toy.panels
+    assert cost.cursor == "step" and toy.depends(cost) == ("dataset", "init")
+    assert toy.depends(boundary) == ("dataset", "init", "step")
+    assert toy.n_renders == 16 + 16 * len(why.STEP_GRID)
+    assert max(p.width for p in toy.panels) <= 4.5 and sum(p.width for p in toy.panels) <= 7.2
+    alt = toy.alt_text(boundary, dataset="spiral", init="too large", step=30)
+    assert "{" not in alt and "too large (k = 100)" in alt and "spiral" in alt
+    assert "left" not in toy.caption and "right" not in toy.caption
+    # a live value between the grid steps is drawn from the stored parameters too
+    assert toy.png(dataset="gaussians", init="too small", step=42)[:4] == b"\x89PNG"
+
+
+def test_toy_init_figure_draws_what_the_runs_say(toy):
+    cv = toy.canvas()
+    st = cv.state
+    cv.show({"dataset": "gaussians", "init": "zero", "step": 0})
+    b = st["boundary"]
+    # zero weights: P(y = 1) = 1/2 everywhere, in contourf's band (0.4, 0.5], and no 0.5 contour
+    assert np.all(b.image.get_array() == why.BAND_COLORS[4]) and len(b.line.get_segments()) == 0
+    assert b.ax.get_title() == "zero: 50% correct"
+    cv.show({"dataset": "gaussians", "init": "appropriate", "step": 300})
+    run = initreg.playground_run("gaussians", "appropriate")
+    m = initreg.toy_decision_map("gaussians", "appropriate", 300)
+    assert len(b.line.get_segments()) == len(m.boundary) > 0
+    assert b.ax.get_title() == f"appropriate: {run.accuracy_at(300):.0%} correct"
+    assert b.ax.spines["left"].get_edgecolor()[:3] == pytest.approx((0.902, 0.624, 0.0), abs=2e-3)  # orange
+    assert sum(len(p.get_offsets()) for p in b.points) == len(run.y)
+    costs = st["costs"]
+    assert costs.curves["appropriate"].get_linewidth() > costs.curves["zero"].get_linewidth()
+    for r, line in costs.curves.items():
+        np.testing.assert_array_equal(line.get_ydata(), initreg.playground_run("gaussians", r).history.loss)
+        assert not costs.crosses[r].get_visible()  # none of the book's runs diverges
+    # the cursor stands at the step: where the axes' data transform puts it
+    cost = toy.panels[0]
+    ax = costs.ax
+    for s in (0, 10, 300, 3000):
+        cv.apply({"dataset": "gaussians", "init": "appropriate", "step": s})
+        pos = cv.cursor_position(cost)
+        left, top, right, bottom = cv._box(cost)
+        assert pos["x"] == pytest.approx((ax.transData.transform((s, 1.0))[0] - left) / (right - left), abs=1e-4)
+
+
+def test_toy_init_figure_marks_a_diverged_run(monkeypatch):
+    """No book run diverges (the sigmoid's cost stays finite), so one is made by hand: its
+    curve stops at its last step, a cross marks it, and the title says where it stopped."""
+    import dataclasses
+
+    real = why.playground_run
+
+    def fake(dataset, role, **kw):
+        run = real(dataset, role, **kw)
+        if role != "too large":
+            return run
+        h = dataclasses.replace(run.history, loss=run.history.loss[:41], accuracy=run.history.accuracy[:41],
+                                epoch=run.history.epoch[:41], diverged_at=41, steps_taken=40)
+        return dataclasses.replace(run, history=h, params=run.params[:41])
+
+    monkeypatch.setattr(why, "playground_run", fake)
+    ex = why.toy_init_figure()
+    cv = ex.canvas()
+    cv.show({"dataset": "circles", "init": "too large", "step": 100})
+    costs, b = cv.state["costs"], cv.state["boundary"]
+    cross = costs.crosses["too large"]
+    assert cross.get_visible() and list(cross.get_xdata()) == [40]
+    assert list(cross.get_ydata()) == [real("circles", "too large").history.loss[40]]
+    assert len(costs.curves["too large"].get_xdata()) == 41 and not costs.crosses["appropriate"].get_visible()
+    assert b.ax.get_title().endswith("at step 40, where it diverged")
+    cv.show({"dataset": "circles", "init": "too large", "step": 30})
+    assert "diverged" not in b.ax.get_title()
+
+
+@pytest.mark.parametrize("factory", ["chain", "toy"])
+def test_figure_text_is_readable(factory, toy):
+    ex = toy if factory == "toy" else initreg.plot_linear_chain([initreg.linear_chain(1.0)])
+    cv = ex.canvas()
+    for p in ex.panels:
+        assert cv.text_px(p) * 72 / ex.dpi >= MIN_TEXT_PT

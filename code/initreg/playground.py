@@ -15,7 +15,10 @@ Three experiments, in the order of the chapter:
   full-batch gradient descent from ``W[l] ~ N(0, k/n[l-1])`` with ``k`` = 0, 0.01, 1, 100,
   on the four toy sets; :func:`toy_seed_sweep` repeats it over seeds,
   :func:`toy_second_moments` measures how Xavier's ``k = 1`` halves a ReLU signal per layer
-  where He's ``k = 2`` keeps it, and :func:`toy_init_figure` is its interactive figure.
+  where He's ``k = 2`` keeps it, and :func:`toy_decision_map` gives a run's probability
+  over the plane and its decision boundary at any step.
+
+Nothing here draws: the chapter's figures are in :mod:`initreg.figures.why_initialization`.
 """
 
 from __future__ import annotations
@@ -26,30 +29,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from matplotlib.figure import Figure
-from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
 from . import _validate as v
 from .datasets import TOY_DATASETS, DataSplit, toy_data
-from ._explorable_v1 import Choice, Explorable, Slider, register_figure
 from .initializers import INIT_SCHEMES, Initializer, initializer
 from .network import ACTIVATIONS, Network
-from .figures.style import INIT_COLORS, new_figure, plot_decision_boundary
 from .training import History, train
 
 __all__ = [
     "LinearChain",
     "linear_chain",
-    "plot_linear_chain",
     "distinct_units",
     "symmetry_gap",
     "merge_identical_units",
     "SymmetryRun",
     "symmetry_run",
-    "plot_unit_weights",
     "TOY_INITS",
     "AI_NOTES_SIZES",
-    "STEP_GRID",
     "toy_initializer",
     "dead_relu_units",
     "InitScaling",
@@ -60,16 +56,9 @@ __all__ = [
     "toy_seed_sweep",
     "SecondMoments",
     "toy_second_moments",
-    "plot_toy_grid",
-    "toy_init_figure",
+    "DecisionMap",
+    "toy_decision_map",
 ]
-
-
-def _role_of_scale(scale: float) -> str:
-    """The colour role of a chain scale: < 1 too small, 1 appropriate, > 1 too large."""
-    if abs(scale) == 1.0:
-        return "appropriate"
-    return "too small" if abs(scale) < 1.0 else "too large"
 
 
 # --------------------------------------------------------------------------- linear chain
@@ -158,28 +147,6 @@ def linear_chain(
     if not (np.all(np.isfinite(acts)) and np.isfinite(y_hat) and np.all(np.isfinite(back))):
         raise ValueError(f"scale**(L-1) = {scale:g}**{L - 1} overflows: use a smaller scale or fewer layers")
     return LinearChain(scale, L, [w.copy() for w in net.weights], acts, y_hat, back, grads)
-
-
-def plot_linear_chain(chains: Sequence[LinearChain]) -> Figure:
-    """‖a[l]‖ and ‖∂ŷ/∂a[l]‖ against the layer l, one line per chain (log scale)."""
-    chains = list(chains) if isinstance(chains, Sequence) else chains
-    if not isinstance(chains, list) or not chains or not all(isinstance(c, LinearChain) for c in chains):
-        raise TypeError("chains must be a non-empty sequence of LinearChain (from initreg.linear_chain)")
-    fig, axes = new_figure(8.0, 3.0, ncols=2)
-    for c in chains:
-        col = INIT_COLORS[_role_of_scale(c.scale)]
-        lab = f"$W = {c.scale:g}\\,I$"
-        layers = np.arange(c.L)
-        axes[0, 0].plot(layers, c.activation_norms, "o-", color=col, label=lab, ms=4)
-        axes[0, 1].plot(layers, c.backprop_norms, "s-", color=col, label=lab, ms=4)
-    axes[0, 0].set(xlabel="layer $l$", ylabel=r"$\|a^{[l]}\|$", title="forward: activations", yscale="log")
-    axes[0, 1].set(xlabel="layer $l$", ylabel=r"$\|\partial \hat y / \partial a^{[l]}\|$",
-                   title="backward: gradients", yscale="log")
-    for ax in axes[0]:
-        ax.grid(alpha=0.3)
-        ax.set_xticks(np.arange(chains[0].L))
-    axes[0, 0].legend(frameon=False)
-    return fig
 
 
 # ------------------------------------------------------------------------------- symmetry
@@ -355,38 +322,11 @@ def symmetry_run(
                        np.array(counts, dtype=np.int64).reshape(len(counts), len(widths)))
 
 
-def plot_unit_weights(runs: Sequence[SymmetryRun], *, n_units: int = 8) -> Figure:
-    """The incoming weights ``W[1][i, :]`` of the first ``n_units`` hidden units after
-    training, each drawn as an image of the input (8×8 for the digits); one row per run."""
-    if isinstance(runs, SymmetryRun) or not isinstance(runs, Sequence) or not runs \
-            or not all(isinstance(r, SymmetryRun) for r in runs):
-        raise TypeError("runs must be a non-empty sequence of SymmetryRun (from initreg.symmetry_run)")
-    n_units = v.positive_int(n_units, "n_units")
-    n_units = min(n_units, min(r.sizes[1] for r in runs))
-    side = int(round(math.sqrt(runs[0].sizes[0])))
-    if side * side != runs[0].sizes[0] or any(r.sizes[0] != runs[0].sizes[0] for r in runs):
-        raise ValueError("plot_unit_weights needs square inputs of one size (such as the 8×8 digits)")
-    fig, axes = new_figure(1.0 * n_units + 1.2, 1.05 * len(runs) + 0.3, ncols=n_units, nrows=len(runs))
-    for r, run in enumerate(runs):
-        w = run.first_layer[1][:n_units]
-        lim = float(np.max(np.abs(w))) or 1.0
-        for i in range(n_units):
-            ax = axes[r, i]
-            ax.imshow(w[i].reshape(side, side), cmap="RdBu_r", vmin=-lim, vmax=lim)
-            ax.set(xticks=[], yticks=[])
-            if r == 0:
-                ax.set_title(f"unit {i + 1}", fontsize=9)
-        axes[r, 0].set_ylabel(f"{run.label}\n({run.activation})", fontsize=9)
-    return fig
-
-
 # ---------------------------------------------------------------------- the AI Notes toys
 #: The AI Notes playground's four initializations, W[l] ~ N(0, k/n[l-1]), by role → k.
 TOY_INITS: dict[str, float] = {"zero": 0.0, "too small": 0.01, "appropriate": 1.0, "too large": 100.0}
 #: The AI Notes playground network: 2 inputs, ReLU layers of 6 and 3 units, one sigmoid output.
 AI_NOTES_SIZES: tuple[int, ...] = (2, 6, 3, 1)
-#: The steps at which the static interactive figure shows the training.
-STEP_GRID: tuple[int, ...] = (0, 10, 30, 100, 300, 1000, 3000)
 
 
 def toy_initializer(k: float) -> Initializer:
@@ -511,6 +451,13 @@ class PlaygroundRun:
         net.set_params(parts)
         return net
 
+    @functools.cached_property
+    def cost(self) -> np.ndarray:
+        """The cost J after each step ``0..last_step``, as a read-only array."""
+        J = np.array(self.history.loss[:self.last_step + 1], dtype=np.float64)
+        J.setflags(write=False)
+        return J
+
     def loss_at(self, step: int) -> float:
         """The cost J after ``min(step, last_step)`` steps."""
         step = v.nonneg_int(step, "step")
@@ -572,6 +519,77 @@ def _playground_run(dataset: str, role: str, steps: int, lr: float, n: int, seed
     params = np.array(rows)
     params.setflags(write=False)
     return PlaygroundRun(dataset, role, k, lr, X, y, hist, params, template)
+
+
+@dataclass(frozen=True)
+class DecisionMap:
+    """What a :func:`playground_run` network predicts over the square ``[-1, 1]²`` at one step.
+
+    ``grid`` holds the centres of ``pixels`` equal cells along each axis, and
+    ``proba[i, j]`` is ``P(y = 1)`` at the point ``(x₁, x₂) = (grid[j], grid[i])`` (rows go
+    up ``x₂``, columns along ``x₁``; float32, enough for a picture). ``boundary`` is the
+    decision boundary ``P(y = 1) = 1/2``: polylines of ``(x₁, x₂)`` vertices, linearly
+    interpolated between cell centres, none when the probability never crosses 1/2.
+    ``step`` is the step shown, ``min(step asked, run.last_step)``.
+    """
+
+    dataset: str
+    role: str
+    step: int
+    grid: np.ndarray
+    proba: np.ndarray
+    boundary: tuple[np.ndarray, ...]
+
+    def __repr__(self) -> str:
+        return (f"DecisionMap({self.dataset}, {self.role}, step {self.step}: P(y = 1) from "
+                f"{float(self.proba.min()):.3g} to {float(self.proba.max()):.3g} on {self.grid.size}² cells, "
+                f"{len(self.boundary)} boundary line{'s' * (len(self.boundary) != 1)})")
+
+
+def toy_decision_map(
+    dataset: str,  # one of TOY_DATASETS
+    role: str,  # one of TOY_INITS
+    step: int,  # gradient steps; past a diverged run's last step, its last step
+    *,
+    pixels: int = 200,  # cells along each axis
+    steps: int = 3000,
+    lr: float = 0.1,
+    n: int = 300,
+    seed: int = 0,
+) -> DecisionMap:
+    """``P(y = 1)`` of ``playground_run(dataset, role, steps=..., lr=..., n=..., seed=...)``
+    after ``step`` steps, on a ``pixels × pixels`` grid over ``[-1, 1]²``, and its 0.5 contour.
+
+    The run's stored parameters give the network at any step without retraining. Cached:
+    the same arguments return the same (read-only) map. See {ref}`chap-why`.
+    """
+    v.choice(dataset, "dataset", TOY_DATASETS)
+    v.choice(role, "role", tuple(TOY_INITS))
+    step = v.nonneg_int(step, "step")
+    pixels = v.positive_int(pixels, "pixels")
+    if pixels < 2:
+        raise ValueError(f"pixels must be at least 2; got {pixels}")
+    run = playground_run(dataset, role, steps=steps, lr=lr, n=n, seed=seed)
+    return _toy_decision_map(dataset, role, min(step, run.last_step), pixels, steps, lr, n, seed)
+
+
+@functools.lru_cache(maxsize=320)  # a figure's every (data set, role, step) of its grid: about 50 MB
+def _toy_decision_map(dataset: str, role: str, step: int, pixels: int, steps: int, lr: float, n: int,
+                      seed: int) -> DecisionMap:
+    import contourpy  # matplotlib's contouring, without matplotlib
+
+    net = playground_run(dataset, role, steps=steps, lr=lr, n=n, seed=seed).network(step)
+    g = (np.arange(pixels) + 0.5) * (2.0 / pixels) - 1.0
+    gx, gy = np.meshgrid(g, g)
+    p = np.asarray(net.predict_proba(np.c_[gx.ravel(), gy.ravel()]), dtype=np.float64).reshape(gx.shape)
+    lines: tuple[np.ndarray, ...] = ()
+    if p.min() < 0.5 < p.max():
+        lines = tuple(np.asarray(line, dtype=np.float64)
+                      for line in contourpy.contour_generator(g, g, p, line_type="Separate").lines(0.5))
+    proba = p.astype(np.float32)
+    for a in (g, proba, *lines):
+        a.setflags(write=False)
+    return DecisionMap(dataset, role, step, g, proba, lines)
 
 
 @dataclass(frozen=True)
@@ -717,243 +735,3 @@ def toy_second_moments(
                 z = A[l] @ net.weights[l].T + net.biases[l]
                 moments[i, l] += float(np.mean(z * z))
     return SecondMoments(dataset, ks, draws, moments / draws)
-
-
-_LOG2 = math.log(2.0)
-
-
-def _draw_cost(ax, runs: dict[str, PlaygroundRun], role: str, step: int, *, legend: bool = True,
-               xmax: int | None = None) -> None:
-    """Cost curves of every role up to ``step`` (``role`` drawn bold) on a symlog step axis.
-
-    Text is the slowest thing matplotlib draws, so without ``legend`` the panel has no text
-    but its tick labels and axis labels (the interactive figure's caption names the colours).
-    """
-    top = 0.0
-    bottom = np.inf
-    for r, run in runs.items():
-        upto = min(step, run.last_step)
-        xs = np.arange(upto + 1)
-        ys = np.asarray(run.history.loss[:upto + 1])
-        top = max(top, max(run.history.loss))
-        bottom = min(bottom, min(run.history.loss))
-        bold = r == role or not role
-        ax.plot(xs, ys, color=INIT_COLORS[r], lw=(1.6 if not role else 2.2) if bold else 1.0,
-                alpha=1.0 if bold else 0.7,
-                label=f"{r} (k = {run.k:g})", zorder=3 if bold else 2)
-        if run.history.diverged and step > run.last_step:
-            ax.plot([run.last_step], [ys[-1]], "x", color=INIT_COLORS[r], ms=7)
-    ax.axhline(_LOG2, color="0.45", ls="--", lw=0.9)
-    if legend:
-        ax.text(1.0, _LOG2, " log 2", color="0.35", fontsize=8, va="bottom", ha="right",
-                transform=ax.get_yaxis_transform())
-    if step > 0:
-        ax.axvline(step, color="0.6", lw=0.8, zorder=1)
-    xmax = xmax or max(run.history.step[-1] for run in runs.values())
-    ax.set_xscale("symlog", linthresh=10)
-    ax.set_yscale("log")
-    lo, hi = max(bottom, 1e-4) * 0.7, top * 1.6
-    ax.set(xlim=(0, max(xmax, 1)), ylim=(lo, hi), xlabel="gradient steps", ylabel="cost J")
-    # fixed ticks, no minor ticks: the automatic log locators dominate the redraw time
-    ax.xaxis.set_major_locator(FixedLocator([t for t in (0, 10, 100, 1000, 10000) if t <= max(xmax, 1)]))
-    ax.yaxis.set_major_locator(FixedLocator([10.0**e for e in range(-4, 4) if lo <= 10.0**e <= hi]))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:g}"))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:g}"))
-    ax.xaxis.set_minor_locator(NullLocator())
-    ax.yaxis.set_minor_locator(NullLocator())
-    ax.grid(alpha=0.3)
-    if legend:
-        ax.legend(frameon=False, fontsize=7, loc="lower left")
-
-
-def plot_toy_grid(
-    *,
-    step: int | None = None,  # the step whose decision boundaries are shown (default: the last)
-    datasets: Sequence[str] = TOY_DATASETS,
-    steps: int = 3000,
-    lr: float = 0.1,
-    n: int = 300,
-    seed: int = 0,
-    resolution: int = 80,
-) -> Figure:
-    """One row per data set: the four roles' cost curves, then each role's decision boundary.
-
-    Uses :func:`playground_run` for every (data set, role) pair. See {ref}`chap-why`.
-    """
-    if isinstance(datasets, str) or not isinstance(datasets, Sequence) or not datasets:
-        raise ValueError(f"datasets must be a non-empty sequence of names from {', '.join(TOY_DATASETS)}")
-    for d in datasets:
-        v.choice(d, "datasets[i]", TOY_DATASETS)
-    steps = v.nonneg_int(steps, "steps")
-    step = steps if step is None else v.nonneg_int(step, "step")
-    if step > steps:
-        raise ValueError(f"step must be at most steps = {steps}; got {step}")
-    resolution = v.positive_int(resolution, "resolution")
-    roles = tuple(TOY_INITS)
-    fig, axes = new_figure(10.0, 2.05 * len(datasets) + 0.3, ncols=1 + len(roles), nrows=len(datasets))
-    for i, d in enumerate(datasets):
-        runs = {r: playground_run(d, r, steps=steps, lr=lr, n=n, seed=seed) for r in roles}
-        _draw_cost(axes[i, 0], runs, "", steps, legend=(i == 0), xmax=steps)
-        axes[i, 0].set_title(d, fontsize=10, loc="left")
-        if i < len(datasets) - 1:
-            axes[i, 0].set_xlabel("")
-        for j, r in enumerate(roles, start=1):
-            run = runs[r]
-            ax = axes[i, j]
-            plot_decision_boundary(ax, run.network(step).predict_proba, run.X, run.y, resolution=resolution)
-            for side in ax.spines.values():
-                side.set_edgecolor(INIT_COLORS[r])
-                side.set_linewidth(2.0)
-            if i == 0:
-                ax.set_title(f"{r} (k = {run.k:g})", fontsize=9, color=INIT_COLORS[r])
-            ax.text(0.02, 0.02, f"{run.accuracy_at(step):.0%}", transform=ax.transAxes, fontsize=8,
-                    bbox=dict(facecolor="white", alpha=0.8, lw=0, pad=1))
-    return fig
-
-
-#: Pixels per side of the interactive figure's decision-boundary image (about the size of
-#: the panel in the book's frames, so the probability bands have smooth edges).
-_BOUNDARY_PIXELS = 200
-
-
-@functools.lru_cache(maxsize=256)
-def _toy_boundary(dataset: str, init: str, step: int) -> tuple[np.ndarray, tuple[np.ndarray, ...]]:
-    """P(y = 1) over [-1, 1]² of the playground network after ``step`` steps, for the figure.
-
-    Returns the band of every pixel, 0..9 for the probability bands (0, 0.1], ..., (0.9, 1]
-    that :func:`initreg.plotting.plot_decision_boundary` fills (its ``contourf`` bands are
-    closed at the top, the lowest at both ends), and the polylines of the 0.5 contour.
-    """
-    import contourpy
-
-    net = playground_run(dataset, init).network(step)
-    g = (np.arange(_BOUNDARY_PIXELS) + 0.5) * (2.0 / _BOUNDARY_PIXELS) - 1.0  # pixel centres
-    gx, gy = np.meshgrid(g, g)
-    p = np.asarray(net.predict_proba(np.c_[gx.ravel(), gy.ravel()])).reshape(gx.shape)
-    bands = np.clip(np.ceil(p * 10.0) - 1.0, 0, 9).astype(np.uint8)
-    bands.setflags(write=False)
-    lines: tuple[np.ndarray, ...] = ()
-    if p.min() < 0.5 < p.max():
-        lines = tuple(contourpy.contour_generator(g, g, p, line_type="Separate").lines(0.5))
-    return bands, lines
-
-
-def _toy_compute(dataset: str, init: str, step: int) -> dict[str, object]:
-    step = v.nonneg_int(int(step), "step")
-    runs = {r: playground_run(dataset, r) for r in TOY_INITS}
-    bands, lines = _toy_boundary(dataset, init, min(step, runs[init].last_step))
-    return {"runs": runs, "bands": bands, "lines": lines}
-
-
-def _toy_setup(fig: Figure) -> dict[str, object]:
-    """The two panels of :func:`toy_init_figure` and their artists, built once.
-
-    The cost panel is :func:`_draw_cost` without legend, its artists made once; the
-    boundary panel is :func:`initreg.plotting.plot_decision_boundary` with the filled
-    contours drawn as an image of probability bands and the 0.5 contour as a line collection.
-    """
-    from matplotlib.collections import LineCollection
-
-    from ._explorable_v1 import _axis_key, _RasterCache
-    from .figures.style import CLASS_COLORS
-
-    fig.set_layout_engine("none")  # fixed axes, as the frames have always had
-    ax_cost = fig.add_axes((0.085, 0.15, 0.46, 0.80))
-    ax_b = fig.add_axes((0.60, 0.03, 0.39, 0.86))
-    curves, crosses = {}, {}
-    for r in TOY_INITS:  # in _draw_cost's order, which settles ties of zorder
-        (curves[r],) = ax_cost.plot([], [], color=INIT_COLORS[r])
-        (crosses[r],) = ax_cost.plot([], [], "x", color=INIT_COLORS[r], ms=7)
-    ax_cost.axhline(_LOG2, color="0.45", ls="--", lw=0.9)
-    now = ax_cost.axvline(0.0, color="0.6", lw=0.8, zorder=1)
-    ax_cost.set_xscale("symlog", linthresh=10)
-    ax_cost.set_yscale("log")
-    ax_cost.set(xlabel="gradient steps", ylabel="cost J")
-    for axis in (ax_cost.xaxis, ax_cost.yaxis):
-        axis.set_major_formatter(FuncFormatter(lambda t, _: f"{t:g}"))
-        axis.set_minor_locator(NullLocator())
-    ax_cost.grid(alpha=0.3)
-    for axis in (ax_cost.xaxis, ax_cost.yaxis):  # a few states (the data set's cost range)
-        ax_cost.add_artist(_RasterCache(axis, _axis_key(axis)))
-    image = ax_b.imshow(np.zeros((_BOUNDARY_PIXELS, _BOUNDARY_PIXELS)), cmap="RdBu", vmin=0.0, vmax=1.0,
-                        alpha=0.55, extent=(-1.0, 1.0, -1.0, 1.0), origin="lower", interpolation="nearest")
-    boundary = LineCollection([], colors="k", linewidths=1.2)
-    ax_b.add_collection(boundary)
-    points = [ax_b.scatter([], [], s=9, c=col, marker=mk, edgecolors="white", linewidths=0.3)
-              for col, mk in ((CLASS_COLORS[0], "o"), (CLASS_COLORS[1], "s"))]
-    ax_b.set(xlim=(-1.0, 1.0), ylim=(-1.0, 1.0), aspect="equal", xticks=[], yticks=[])
-    for side in ax_b.spines.values():
-        side.set_linewidth(2.0)
-    ax_b.set_title(" ", fontsize=9, y=1.0)  # a fixed y: no title placement pass per frame
-    return {"ax_cost": ax_cost, "ax_b": ax_b, "curves": curves, "crosses": crosses, "now": now,
-            "image": image, "boundary": boundary, "points": points}
-
-
-def _toy_update(state: dict, data: dict[str, object], dataset: str, init: str, step: int) -> None:
-    """Show one (data set, initialization, step) in the artists of :func:`_toy_setup`."""
-    runs: dict[str, PlaygroundRun] = data["runs"]  # type: ignore[assignment]
-    run = runs[init]
-    step = int(step)
-    ax_cost, ax_b = state["ax_cost"], state["ax_b"]
-    # the cost panel, as _draw_cost(ax_cost, runs, init, step, legend=False) draws it
-    for r, rr in runs.items():
-        upto = min(step, rr.last_step)
-        bold = r == init
-        line = state["curves"][r]
-        line.set_data(np.arange(upto + 1), np.asarray(rr.history.loss[:upto + 1]))
-        line.set_linewidth(2.2 if bold else 1.0)
-        line.set_alpha(1.0 if bold else 0.7)
-        line.set_zorder(3 if bold else 2)
-        cross = state["crosses"][r]
-        cross.set_data([rr.last_step], [rr.history.loss[rr.last_step]])
-        cross.set_visible(bool(rr.history.diverged and step > rr.last_step))
-    state["now"].set_xdata([step, step])
-    state["now"].set_visible(step > 0)
-    top = max(max(rr.history.loss) for rr in runs.values())
-    bottom = min(min(rr.history.loss) for rr in runs.values())
-    xmax = max(max(rr.history.step[-1] for rr in runs.values()), 1)
-    lo, hi = max(bottom, 1e-4) * 0.7, top * 1.6
-    ax_cost.set(xlim=(0, xmax), ylim=(lo, hi))
-    ax_cost.xaxis.set_major_locator(FixedLocator([t for t in (0, 10, 100, 1000, 10000) if t <= xmax]))
-    ax_cost.yaxis.set_major_locator(FixedLocator([10.0**e for e in range(-4, 4) if lo <= 10.0**e <= hi]))
-    # the decision boundary
-    state["image"].set_data((data["bands"] + 0.5) / 10.0)  # type: ignore[operator]
-    state["boundary"].set_segments(data["lines"])
-    for c, points in enumerate(state["points"]):
-        points.set_offsets(run.X[run.y == c])
-    for side in ax_b.spines.values():
-        side.set_edgecolor(INIT_COLORS[init])
-    shown = min(step, run.last_step)
-    note = f" (stopped at {run.last_step})" if shown < step else ""
-    ax_b.title.set_text(f"{dataset}, {init}, step {step}{note}: {run.accuracy_at(shown):.0%} correct")
-    ax_b.title.set_color(INIT_COLORS[init])
-
-
-@register_figure
-def toy_init_figure() -> Explorable:
-    """The AI Notes playground, explorable: data set × initialization × training steps.
-
-    Each (data set, role) pair is trained once (:func:`playground_run`, cached), so moving
-    the step slider only looks up stored parameters and redraws. See {ref}`chap-why`.
-    """
-    roles = {f"{r} (k = {k:g})": r for r, k in TOY_INITS.items()}
-    return Explorable(
-        _toy_update,
-        [Choice("dataset", TOY_DATASETS, label="data set"),
-         Choice("init", roles, label="initialization", default="appropriate"),
-         Slider("step", 0, STEP_GRID[-1], grid=STEP_GRID, integer=True, label="gradient steps",
-                default=1000)],
-        setup=_toy_setup,
-        compute=_toy_compute,
-        caption=("The network [2, 6, 3, 1] (ReLU, ReLU, sigmoid) trained by full-batch gradient descent "
-                 "(learning rate 0.1) from W[l] ~ N(0, k/n[l-1]). Left: the cost of all four "
-                 "initializations up to the chosen step, the chosen one bold, in the book's colours "
-                 "(zero black, too small sky blue, appropriate orange, too large purple); the dashed "
-                 "line is log 2, the cost of a constant guess of 1/2. Right: the chosen network's "
-                 "decision boundary, its probability of class 1 and its training accuracy at that step."),
-        alt=("Cost curves of the four initializations on the {dataset} data up to step {step}, with the "
-             "{init} curve in bold, and the decision boundary of the {init} network after {step} steps "
-             "drawn over the two classes of points."),
-        figsize=(8.0, 3.2),
-        name="fig-toy-init",
-    )
