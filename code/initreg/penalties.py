@@ -14,6 +14,7 @@ convention; and what each rule does to a weight step by step. See {ref}`chap-upd
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,8 @@ __all__ = [
     "L2_CONVENTIONS",
     "convert_l2_strength",
     "penalty_dynamics",
+    "PenaltyAlone",
+    "penalty_alone",
 ]
 
 #: Penalty names accepted by :func:`penalty` and the training loop.
@@ -305,3 +308,67 @@ def penalty_dynamics(
         else:
             out[t + 1] = step(out[t], g, alpha, lam)
     return out
+
+
+@dataclass(frozen=True)
+class PenaltyAlone:
+    """The iterates of one update rule with a zero data gradient: the penalty acting alone.
+
+    ``w[t]`` are the weights after t steps (``w[0]`` the starting weights). Made by
+    :func:`penalty_alone`; the arrays are read-only, since runs are cached and shared.
+    See {ref}`chap-update-rules`.
+    """
+
+    rule: str          # one of DYNAMICS_RULES
+    alpha_lam: float   # the product αλ, the only strength that acts when ∂J/∂w = 0
+    w: np.ndarray      # (steps + 1, *w0.shape): w_0, w_1, …, w_steps
+
+    @property
+    def steps(self) -> int:
+        return self.w.shape[0] - 1
+
+    def _step(self, t: int) -> np.ndarray:
+        t = v.nonneg_int(t, "t")
+        if t > self.steps:
+            raise ValueError(f"t must be at most the run's {self.steps} steps; got {t}")
+        if self.w[t].size == 0:
+            raise ValueError("the run has no weights (w0 was empty): there is no share to count")
+        return self.w[t]
+
+    def zero_fraction(self, t: int) -> float:
+        """The share of the weights that are exactly 0 at step ``t``."""
+        return float(np.mean(self._step(t) == 0.0))
+
+    def band_fraction(self, t: int) -> float:
+        """The share of the weights with ``|w_t| ≤ αλ``, inside the band where the L1 rule
+        leaves a weight jumping across 0."""
+        return float(np.mean(np.abs(self._step(t)) <= self.alpha_lam))
+
+
+def penalty_alone(
+    w0: np.ndarray | Sequence[float],   # the starting weights, any shape
+    alpha_lam: float,                   # the product αλ ≥ 0
+    steps: int,                         # number of updates
+    rule: str,                          # one of DYNAMICS_RULES
+) -> PenaltyAlone:
+    """The rule ``rule`` with ∂J/∂w = 0 for ``steps`` steps from ``w0``: the iterates of
+    :func:`penalty_dynamics` with α = 1 and λ = αλ.
+
+    With the data gradient zero every rule takes α and λ only as their product (L1 moves a
+    weight by αλ, L2 multiplies it by 1 − 2αλ, the proximal step thresholds at αλ), so one
+    strength, ``alpha_lam``, describes the run. Runs are cached (the same arguments return
+    the same object): the chapter's explorer asks for each run at every step it shows.
+    See {ref}`chap-update-rules`.
+    """
+    w = v.array(w0, "w0")
+    alpha_lam = v.nonneg(alpha_lam, "alpha_lam")
+    steps = v.nonneg_int(steps, "steps")
+    v.choice(rule, "rule", DYNAMICS_RULES)
+    return _penalty_alone(rule, alpha_lam, steps, w.tobytes(), w.shape)
+
+
+@functools.lru_cache(maxsize=256)
+def _penalty_alone(rule: str, alpha_lam: float, steps: int, w0: bytes, shape: tuple[int, ...]) -> PenaltyAlone:
+    w = penalty_dynamics(np.frombuffer(w0, dtype=np.float64).reshape(shape), 1.0, alpha_lam, steps, rule)
+    w.setflags(write=False)
+    return PenaltyAlone(rule, alpha_lam, w)
