@@ -1,15 +1,17 @@
 """What the penalties do to trained weights (initreg.weights): the measurements against
-numpy, the seeded training runs, the validation split, the λ sweep and bad inputs."""
+numpy, the seeded training runs, the validation split, the λ sweep and bad inputs; and the
+chapter's figures (initreg.figures.trained_weights): what each panel shows."""
 
+import ast
 import dataclasses
+import inspect
+import math
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
 import initreg
-from initreg.explorable import FIGURES
-from initreg._explorable_v1 import Choice, Explorable
+from initreg import weights
 
 
 # ------------------------------------------------------------------ fixtures
@@ -79,6 +81,22 @@ def test_near_zero_is_strict_and_within_is_inclusive():
     assert initreg.fraction_within(w, 1e-3) == 4 / 6  # and the two on the boundary
 
 
+def test_magnitude_histogram_matches_a_count_by_hand():
+    rng = np.random.default_rng(7)
+    w = np.concatenate([10.0 ** rng.uniform(-20, 2, 500) * rng.choice([-1, 1], 500), np.zeros(7), [1e-18, 10.0]])
+    counts, edges, zeros = initreg.magnitude_histogram([w.reshape(1, -1)], bins=19, log_range=(-18.0, 1.0))
+    assert zeros == 7 and counts.sum() + zeros == w.size
+    np.testing.assert_allclose(edges, np.linspace(-18, 1, 20))
+    by_hand = np.zeros(19, dtype=int)
+    for x in w[w != 0]:
+        e = math.log10(abs(x))
+        by_hand[min(max(int(math.floor(e + 18.0)), 0), 18)] += 1  # bins of one decade, ends clipped
+    np.testing.assert_array_equal(counts, by_hand)
+    # the default bins: a third of a decade over LOG_MAGNITUDES
+    counts, edges, _ = initreg.magnitude_histogram(w)
+    assert len(counts) == 57 and (edges[0], edges[-1]) == initreg.LOG_MAGNITUDES
+
+
 def test_weight_histogram_counts_every_weight():
     mats = random_mats(2)
     w = np.concatenate([m.ravel() for m in mats])
@@ -103,6 +121,9 @@ def test_weight_histogram_counts_every_weight():
     (lambda: initreg.weight_vector([np.array([1.0, np.nan])]), ValueError, "finite"),
     (lambda: initreg.weight_histogram([np.ones(3)], bins=0), ValueError, "bins"),
     (lambda: initreg.weight_histogram([np.ones(3)], limit=0), ValueError, "limit"),
+    (lambda: initreg.magnitude_histogram([np.ones(3)], bins=0), ValueError, "bins"),
+    (lambda: initreg.magnitude_histogram([np.ones(3)], log_range=(1.0, -1.0)), ValueError, "low < high"),
+    (lambda: initreg.magnitude_histogram([np.ones(3)], log_range=(0.0, np.inf)), ValueError, "finite"),
 ])
 def test_measurements_reject_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
@@ -295,10 +316,33 @@ def test_train_penalized_needs_a_datasplit():
     (lambda: initreg.compare_penalties([0.0]), ValueError, "lams\\[0\\] must be > 0"),
     (lambda: initreg.compare_penalties([0.1], penalties=["none"]), ValueError, "must be one of l1, l2"),
     (lambda: initreg.compare_penalties([0.1], penalties="l1"), ValueError, "penalties must be"),
+    (lambda: initreg.strength_run("none", 0.0), ValueError, "penalty must be one of l1, l2"),
+    (lambda: initreg.strength_run("l1", -0.1), ValueError, "lam must be >= 0"),
+    (lambda: initreg.strength_runs("l2", []), ValueError, "lams must be a non-empty"),
+    (lambda: initreg.strength_runs("l2", [0.0, -1.0]), ValueError, "lams\\[1\\] must be >= 0"),
 ])
 def test_digits_experiment_rejects_bad_input(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_strength_runs_are_the_chapters_runs():
+    base, l1 = initreg.strength_runs("l1", [0.0, 0.01])
+    assert base is initreg.digits_run() and l1 is initreg.digits_run("l1", 0.01)
+    assert initreg.strength_run("l2", 0.0) is base  # λ = 0 is the run without a penalty, for either penalty
+    grid = initreg.EXPLORER_LAMBDAS
+    assert grid[0] == 0.0 and np.all(np.diff(grid) > 0) and len(grid) >= initreg.explorable.MIN_POSITIONS
+    assert set(initreg.AI_NOTES_LAMBDAS) <= set(grid)
+
+
+def test_the_experiment_module_draws_nothing():
+    """No import of matplotlib, ipywidgets or the figure layer, not even inside a function."""
+    tree = ast.parse(inspect.getsource(weights))
+    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
+    names += [("." * n.level) + (n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+    bad = [m for m in names if m.split(".")[0] in ("matplotlib", "ipywidgets")
+           or m.lstrip(".").split(".")[0] in ("figures", "explorable", "_explorable_v1")]
+    assert not bad, bad
 
 
 def test_digits_run_seeds():
@@ -421,53 +465,126 @@ def test_lambda_sweep_needs_a_holdout_and_a_penalty(digits):
 
 
 # ------------------------------------------------------------------- figures
-def test_figures(small_runs, sweeps):
-    fig = initreg.plot_weight_histograms(small_runs["none"], small_runs["l1"], small_runs["l2"])
-    assert isinstance(fig, Figure) and len(fig.axes) == 2
-    fig = initreg.plot_abs_weights(small_runs["none"], [small_runs["l1"], small_runs["l1prox"]])
-    assert len(fig.axes) == 2
-    fig = initreg.plot_lambda_sweep(sweeps)
-    assert len(fig.axes) == 3
-    with pytest.raises(TypeError, match="l1 must be a TrainedRun"):
-        initreg.plot_weight_histograms(small_runs["none"], None, small_runs["l2"])
-    with pytest.raises(ValueError, match="runs must be a non-empty"):
-        initreg.plot_abs_weights(small_runs["none"], [])
-    with pytest.raises(TypeError, match="sweeps\\[0\\] must be a LambdaSweep"):
-        initreg.plot_lambda_sweep([1])
+@pytest.fixture(scope="module")
+def F():
+    from initreg.figures import trained_weights
+    return trained_weights
 
 
-def test_explorer_is_registered():
-    assert "trained_weights_explorer" in FIGURES
-    ex = FIGURES["trained_weights_explorer"]()
-    assert ex.n_frames == 3 * len(initreg.EXPLORER_LAMBDAS)
-    assert set(initreg.AI_NOTES_LAMBDAS) <= set(initreg.EXPLORER_LAMBDAS)
+def panel_sizes_fit_a_screen(ex):
+    assert all(p.width <= 4.5 for p in ex.panels)
+    assert ex.figsize[0] <= 7.2 or len(ex.panels) > 2
 
 
-def small_explorer(small_runs):
-    """The live figure's setup and update, on the small runs (no digits training)."""
-    from initreg import weights
-
-    def compute(penalty, lam):
-        base = small_runs["none"]
-        return {"base": base, "run": base if penalty == "none" else small_runs[penalty]}
-
-    return Explorable(weights._explorer_update, [Choice("penalty", ["none", "l1", "l2"]), Choice("lam", [0.01])],
-                      setup=weights._explorer_setup, compute=compute, caption="small", alt="small",
-                      figsize=(8.0, 3.6))
-
-
-def test_explorer_is_drawn_by_setup_and_update(small_runs):
-    assert FIGURES["trained_weights_explorer"]().retained
-    ex = small_explorer(small_runs)
-    assert ex.check() == 3  # every frame, and frames drawn in sequence equal fresh ones
+def test_article_figure_shows_each_run_over_the_base(F, small_runs):
+    base, l1, l2 = small_runs["none"], small_runs["l1"], small_runs["l2"]
+    ex = F.plot_weight_histograms(base, l1, l2)
+    assert [p.name for p in ex.panels] == ["l1_panel", "l2_panel"] and ex.check() == 2
+    panel_sizes_fit_a_screen(ex)
     cv = ex.canvas()
-    legend = cv.state["legend"]
-    cv.show(penalty="l1")
-    texts = [t.get_text() for t in legend.get_texts()]
-    assert texts[0].startswith("no penalty: train ") and texts[1].startswith("L1, λ = 0.01: train ")
-    assert legend.legend_handles[1].get_visible() and cv.state["w_run"].get_visible()
-    cv.show(penalty="none")  # one row: the run's row is emptied, its artists hidden
-    assert [t.get_text() for t in legend.get_texts()][1] == ""
-    assert not legend.legend_handles[1].get_visible() and not cv.state["band"].get_visible()
-    assert not cv.state["w_run"].get_visible() and not cv.state["abs_run"].get_visible()
+    for shown, run, color in zip(cv.state, (l1, l2), ("l1", "l2")):
+        np.testing.assert_array_equal(shown.run.get_data().values, np.histogram(
+            np.clip(run.flat, -1, 1), bins=81, range=(-1, 1))[0])
+        np.testing.assert_array_equal(shown.base.get_data().values,
+                                      initreg.weight_histogram(base, bins=81, limit=1.0)[0])
+        assert shown.run.get_edgecolor()[:3] == pytest.approx(
+            tuple(int(initreg.PENALTY_COLORS[color][i:i + 2], 16) / 255 for i in (1, 3, 5)))
+        texts = [t.get_text() for t in shown.legend.get_texts()]
+        assert texts[0] == f"no penalty: train {base.train_accuracy:.1%}, test {base.test_accuracy:.1%}"
+        assert texts[1].startswith(f"{color.upper()}: train {run.train_accuracy:.1%}")
+    assert "left" not in ex.caption and "right" not in ex.caption
+    with pytest.raises(TypeError, match="l1 must be a TrainedRun"):
+        F.plot_weight_histograms(base, None, l2)
 
+
+def test_magnitude_figure_shows_the_zeros_and_the_band(F, small_runs):
+    base, l1, prox = small_runs["none"], small_runs["l1"], small_runs["l1prox"]
+    ex = F.plot_abs_weights(base, [l1, prox])
+    assert ex.check() == 2
+    panel_sizes_fit_a_screen(ex)
+    sub, pr = ex.canvas().state
+    assert not sub.run_zeros.get_visible()  # the subgradient rule leaves no exact zero
+    assert pr.run_zeros.get_visible() and pr.run_zeros.get_height() == np.count_nonzero(prox.flat == 0) > 0
+    counts, _, _ = initreg.magnitude_histogram(prox, bins=57)
+    np.testing.assert_array_equal(pr.run.get_data().values, counts)
+    for shown, run in ((sub, l1), (pr, prox)):
+        assert shown.band.get_visible() and shown.band.get_xdata()[0] == pytest.approx(math.log10(run.band))
+        assert f"{run.near_zero():.1%} near zero" in shown.legend.get_texts()[1].get_text()
+    assert len(F.plot_abs_weights(base, l1).panels) == 1
+    with pytest.raises(ValueError, match="runs must be a non-empty"):
+        F.plot_abs_weights(base, [])
+    with pytest.raises(TypeError, match="runs\\[1\\] must be a TrainedRun"):
+        F.plot_abs_weights(base, [l1, 0.5])
+
+
+def test_sweep_figure_marks_the_choices_made_on_validation(F, sweeps):
+    ex = F.plot_lambda_sweep(sweeps)
+    assert [p.name for p in ex.panels] == ["accuracy", "norm", "sparsity"] and ex.check() == 3
+    panel_sizes_fit_a_screen(ex)
+    axes = ex.canvas().state
+    lines = axes["accuracy"].get_lines()
+    for s in sweeps.values():
+        x = s.lams.copy()
+        x[x == 0] = s.lams[s.lams > 0].min() / 10  # λ = 0 one decade left of the smallest λ
+        stars = [ln for ln in lines if ln.get_marker() == "*" and ln.get_color() == initreg.PENALTY_COLORS[s.penalty]]
+        assert len(stars) == 1
+        o = s.one_se_index
+        assert (stars[0].get_xdata()[0], stars[0].get_ydata()[0]) == (x[o], s.test_accuracy[o])
+    assert axes["norm"].get_yscale() == "log"
+    assert [t.get_text() for t in axes["norm"].get_xticklabels()][0] == "0"
+    with pytest.raises(TypeError, match="sweeps\\[0\\] must be a LambdaSweep"):
+        F.plot_lambda_sweep([1])
+    with pytest.raises(ValueError, match="non-empty"):
+        F.plot_lambda_sweep([])
+
+
+@pytest.fixture(scope="module")
+def small_explorer(F, small):
+    """The live figure's drawing over 16 strengths of the small problem (cheap to train)."""
+    lams = (0.0,) + tuple(np.geomspace(1e-4, 1.0, 15))
+    cache = {}
+
+    def run(penalty, lam):
+        key = ("none", 0.0) if lam == 0 else (penalty, lam)
+        if key not in cache:
+            cache[key] = initreg.train_penalized(small, *key, **SMALL)
+        return cache[key]
+
+    return F.trained_weights_explorer(lams=lams, run=run), run
+
+
+def test_explorer_frames_are_drawn_from_their_values_alone(small_explorer):
+    ex, run = small_explorer
+    assert ex.check() == ex.n_renders == 2 * 2 * 16  # every panel image, in any order
+
+
+def test_explorer_frame_shows_the_chosen_run(small_explorer):
+    ex, run = small_explorer
+    lam = ex.control("lam").values[8]
+    cv = ex.canvas()
+    cv.show(ex.values(penalty="l2", lam=lam))
+    values, mags = cv.state
+    r = run("l2", lam)
+    np.testing.assert_array_equal(values.run.get_data().values, initreg.weight_histogram(r, bins=81, limit=1.0)[0])
+    assert not mags.band.get_visible()  # no L1 band for L2
+    assert values.legend.get_texts()[1].get_text().startswith(f"L2: train {r.train_accuracy:.1%}")
+    cv.show(ex.values(penalty="l1", lam=lam))
+    assert mags.band.get_visible() and mags.band.get_xdata()[0] == pytest.approx(math.log10(run("l1", lam).band))
+    cv.show(ex.values(penalty="l1", lam=0.0))  # λ = 0: the run is the base itself
+    np.testing.assert_array_equal(values.run.get_data().values, values.base.get_data().values)
+    assert not mags.band.get_visible()
+
+
+def test_explorer_controls_and_page_weight(F):
+    ex = F.trained_weights_explorer()
+    assert "trained_weights_explorer" in initreg.explorable.FIGURES
+    pen, lam = ex.controls
+    assert pen.grid == ["l1", "l2"] and lam.kind == "strength" and lam.values == initreg.EXPLORER_LAMBDAS
+    assert ex.defaults == {"penalty": "l1", "lam": 0.0}  # the first frame needs one run: a fast cold start
+    assert ex.n_renders == 2 * 2 * len(initreg.EXPLORER_LAMBDAS)
+    panel_sizes_fit_a_screen(ex)
+    assert "left" not in ex.caption and "right" not in ex.caption
+    with pytest.raises(ValueError, match="lams must start at λ = 0"):
+        F.trained_weights_explorer(lams=[0.01, 0.1])
+    with pytest.raises(TypeError, match="run must be a function"):
+        F.trained_weights_explorer(run=0.5)

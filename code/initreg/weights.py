@@ -17,39 +17,39 @@ its weights are then measured: their histogram over every weight matrix, their n
   {cite:p}`katanforoosh2019regularizing`.
 * :func:`compare_seeds` repeats the experiments at λ with several seeds (initial weights
   and batch order), so that a small effect is not read off a single draw.
+* :func:`strength_runs` trains each penalty at every λ of :data:`EXPLORER_LAMBDAS`, the
+  grid of the chapter's live figure.
 * :func:`weight_vector`, :func:`weight_norm`, :func:`near_zero_fraction`,
-  :func:`fraction_within`, :func:`magnitude_shares`, :func:`weight_histogram` measure
-  weights; :meth:`TrainedRun.last_step_changes` compares them with the weights one
-  step earlier (sign flips, weights entering and leaving exact 0).
+  :func:`fraction_within`, :func:`magnitude_shares`, :func:`weight_histogram`,
+  :func:`magnitude_histogram` measure weights; :meth:`TrainedRun.last_step_changes`
+  compares them with the weights one step earlier (sign flips, weights entering and
+  leaving exact 0).
 * :func:`holdout_split` and :func:`lambda_sweeps` choose λ on a validation set.
-* :func:`plot_weight_histograms`, :func:`plot_abs_weights`, :func:`plot_lambda_sweep`
-  draw the chapter's figures and :func:`trained_weights_explorer` its live figure.
+
+Nothing here draws: the chapter's figures are in :mod:`initreg.figures.trained_weights`.
 """
 
 from __future__ import annotations
 
 import functools
 import html
-import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
 import numpy as np
-from matplotlib.figure import Figure
 
 from . import _threads
 from . import _validate as v
 from .datasets import DataSplit, load_digits
-from ._explorable_v1 import Choice, Explorable, Slider, _RasterCache, register_figure
 from .network import ACTIVATIONS, Network
-from .figures.style import PENALTY_COLORS, new_figure
 from .penalties import PENALTIES, UPDATES
 from .training import train
 
 __all__ = [
     "NEAR_ZERO",
+    "PENALTY_NAMES",
     "AI_NOTES_LAMBDAS",
     "LAMBDA_LEVELS",
     "DIGITS_SETUP",
@@ -60,8 +60,11 @@ __all__ = [
     "exact_zero_fraction",
     "magnitude_shares",
     "weight_histogram",
+    "LOG_MAGNITUDES",
+    "magnitude_histogram",
     "StepChanges",
     "TrainedRun",
+    "check_run",
     "train_penalized",
     "DIGITS_SEEDS",
     "digits_run",
@@ -76,11 +79,9 @@ __all__ = [
     "LambdaSweep",
     "lambda_sweep",
     "lambda_sweeps",
-    "plot_weight_histograms",
-    "plot_abs_weights",
-    "plot_lambda_sweep",
     "EXPLORER_LAMBDAS",
-    "trained_weights_explorer",
+    "strength_run",
+    "strength_runs",
 ]
 
 #: A weight counts as *near zero* when ``|w| < NEAR_ZERO``.
@@ -104,10 +105,16 @@ DIGITS_SETUP: Mapping[str, object] = MappingProxyType({
 #: The seeds of :func:`compare_seeds`: each draws other initial weights and another batch
 #: order (the data split stays the same). The first is ``DIGITS_SETUP["seed"]``.
 DIGITS_SEEDS: tuple[int, ...] = (0, 1, 2, 3, 4)
-#: The λ grid of the live figure (the static book has one frame per value).
-EXPLORER_LAMBDAS: tuple[float, ...] = (1e-5, 1e-4, 1e-3, 3e-3, 1e-2, 0.1, 1.0)
+#: The strengths of the chapter's live figure (:func:`strength_runs`): λ = 0, the network
+#: without a penalty, then 1-2-5 steps from 1e-5 to 1, which hold :data:`AI_NOTES_LAMBDAS`.
+EXPLORER_LAMBDAS: tuple[float, ...] = (0.0, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 1e-3, 2e-3, 5e-3,
+                                       0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0)
+#: The range of ``log10|w|`` of :func:`magnitude_histogram`: from 1e-18 (where the collapsed
+#: L2 network's weights end) to 10.
+LOG_MAGNITUDES: tuple[float, float] = (-18.0, 1.0)
 
-_PENALTY_LABELS = {"none": "no penalty", "l1": "L1", "l2": "L2"}
+#: How the book names each penalty.
+PENALTY_NAMES: Mapping[str, str] = MappingProxyType({"none": "no penalty", "l1": "L1", "l2": "L2"})
 
 
 # ----------------------------------------------------------------- measuring weights
@@ -191,6 +198,23 @@ def weight_histogram(weights: object, *, bins: int = 61, limit: float = 1.0) -> 
     return counts, edges
 
 
+def magnitude_histogram(weights: object, *, bins: int = 57,
+                        log_range: tuple[float, float] = LOG_MAGNITUDES) -> tuple[np.ndarray, np.ndarray, int]:
+    """``(counts, edges, zeros)``: the nonzero weights by ``log10|w|`` on ``bins`` equal bins
+    over ``log_range`` (smaller magnitudes counted in the first bin, larger in the last),
+    and the number of exact zeros, which have no logarithm. ``counts.sum() + zeros`` is the
+    number of weights. See {ref}`chap-trained-weights`.
+    """
+    bins = v.positive_int(bins, "bins")
+    lo, hi = (v.real(x, f"log_range[{i}]") for i, x in enumerate(log_range))
+    if not lo < hi:
+        raise ValueError(f"log_range must be (low, high) with low < high; got {tuple(log_range)}")
+    a = np.abs(weight_vector(weights))
+    nonzero = a[a > 0]
+    counts, edges = np.histogram(np.clip(np.log10(nonzero), lo, hi), bins=bins, range=(lo, hi))
+    return counts, edges, int(a.size - nonzero.size)
+
+
 # ----------------------------------------------------------------------- training
 @dataclass(frozen=True)
 class StepChanges:
@@ -261,11 +285,7 @@ class TrainedRun:
         if self.penalty == "none":
             return "no penalty"
         prox = " (proximal)" if self.update == "proximal" else ""
-        return f"{_PENALTY_LABELS[self.penalty]}{prox}, λ = {self.lam:g}"
-
-    @property
-    def color(self) -> str:
-        return PENALTY_COLORS[self.penalty]
+        return f"{PENALTY_NAMES[self.penalty]}{prox}, λ = {self.lam:g}"
 
     @property
     def band(self) -> float:
@@ -332,6 +352,13 @@ class TrainedRun:
     def __repr__(self) -> str:
         return (f"TrainedRun({self.label}: train accuracy {self.train_accuracy:.3f}, "
                 f"test accuracy {self.test_accuracy:.3f}, ‖W‖ = {self.norm:.3g})")
+
+
+def check_run(run: object, name: str = "run") -> TrainedRun:
+    """``run`` itself if it is a :class:`TrainedRun`, else a TypeError naming ``name``."""
+    if not isinstance(run, TrainedRun):
+        raise TypeError(f"{name} must be a TrainedRun (see train_penalized or digits_run); got {type(run).__name__}")
+    return run
 
 
 def _check_split(data: object) -> DataSplit:
@@ -485,11 +512,27 @@ def compare_penalties(
     return out
 
 
+def strength_run(penalty: str, lam: float) -> TrainedRun:
+    """The digits experiment (:func:`digits_run`) with ``penalty`` (``"l1"`` or ``"l2"``) at
+    ``lam``; at λ = 0 it is the run without a penalty, ``digits_run()``, for either penalty."""
+    penalty = v.choice(penalty, "penalty", ("l1", "l2"))
+    lam = v.nonneg(lam, "lam")
+    return digits_run() if lam == 0 else digits_run(penalty, lam)
+
+
+def strength_runs(penalty: str, lams: Sequence[float] = EXPLORER_LAMBDAS) -> tuple[TrainedRun, ...]:
+    """:func:`strength_run` at every λ of ``lams``, in order (each run trained once and cached).
+    The live figure of {ref}`chap-trained-weights` shows :data:`EXPLORER_LAMBDAS`."""
+    if isinstance(lams, (str, bytes)) or not isinstance(lams, Sequence) or not lams:
+        raise ValueError("lams must be a non-empty sequence of strengths λ >= 0")
+    return tuple(strength_run(penalty, v.nonneg(x, f"lams[{i}]")) for i, x in enumerate(lams))
+
+
 def pruned_network(run: TrainedRun, bound: float) -> Network:
     """A copy of the run's network with the connections ``|w| <= bound`` removed: every
     such weight of the run's final ``W[1..L]`` set to exactly 0, the other weights and
     every bias kept. See {ref}`chap-trained-weights`."""
-    run = _check_run(run, "run")
+    run = check_run(run, "run")
     bound = v.nonneg(bound, "bound")
     net = run.net.copy()
     for dst, src in zip(net.weights, run.weights):
@@ -573,7 +616,7 @@ class RunTable:
     def __init__(self, runs: Sequence[TrainedRun]) -> None:
         self.runs = v.items_of(runs, "runs", TrainedRun)
         self.rows = [
-            (_PENALTY_LABELS[r.penalty] + (" (proximal)" if r.update == "proximal" else ""),
+            (PENALTY_NAMES[r.penalty] + (" (proximal)" if r.update == "proximal" else ""),
              "–" if r.penalty == "none" else f"{r.lam:g}",
              f"{r.train_accuracy:.3f}", f"{r.test_accuracy:.3f}", f"{r.norm:.3g}", f"{r.near_zero():.1%}")
             for r in self.runs
@@ -696,7 +739,7 @@ class LambdaSweep:
 
     def __repr__(self) -> str:
         b, o = self.best_index, self.one_se_index
-        return (f"LambdaSweep({_PENALTY_LABELS[self.penalty]}, {len(self.lams)} values of λ; "
+        return (f"LambdaSweep({PENALTY_NAMES[self.penalty]}, {len(self.lams)} values of λ; "
                 f"best validation accuracy {self.val_accuracy[b]:.3f} at λ = {self.lams[b]:g} "
                 f"(test {self.test_accuracy[b]:.3f}); one-standard-error rule λ = {self.lams[o]:g} "
                 f"(test {self.test_accuracy[o]:.3f})")
@@ -752,298 +795,3 @@ def lambda_sweep(split: Holdout, penalty: str, lams: Sequence[float], **kw: obje
     """One penalty's :class:`LambdaSweep` (see :func:`lambda_sweeps` for the keywords)."""
     penalty = v.choice(penalty, "penalty", ("l1", "l2"))
     return lambda_sweeps(split, lams, penalties=(penalty,), **kw)[penalty]
-
-
-# ----------------------------------------------------------------------- figures
-def _check_run(run: object, name: str) -> TrainedRun:
-    if not isinstance(run, TrainedRun):
-        raise TypeError(f"{name} must be a TrainedRun (see train_penalized or digits_run); got {type(run).__name__}")
-    return run
-
-
-def _hist_limit(*runs: TrainedRun) -> float:
-    """A round limit just above the largest |w| of the runs."""
-    m = max(float(np.abs(r.flat).max()) for r in runs)
-    return max(0.1, math.ceil(m * 10.0) / 10.0)
-
-
-def _hist_counts(run: TrainedRun, edges: np.ndarray) -> np.ndarray:
-    """Counts of the weights on ``edges`` (weights beyond them in the end bins)."""
-    counts, _ = np.histogram(np.clip(run.flat, edges[0], edges[-1]), bins=edges)
-    return counts
-
-
-def _draw_hist(ax: object, run: TrainedRun, edges: np.ndarray, *, filled: bool) -> None:
-    counts = _hist_counts(run, edges)
-    if filled:
-        ax.stairs(counts, edges, fill=True, color=run.color, alpha=0.45, label=run.label)
-    else:
-        ax.stairs(counts, edges, color=run.color, lw=1.6, label=run.label)
-
-
-def plot_weight_histograms(base: TrainedRun, l1: TrainedRun, l2: TrainedRun, *, bins: int = 81) -> Figure:
-    """The source article's figure: histograms of every weight of the unregularized network
-    (vermillion, the article's red) against the L1 network (blue, left) and the L2 network
-    (bluish green, right), on the same bins; counts on a log axis."""
-    base = _check_run(base, "base")
-    l1 = _check_run(l1, "l1")
-    l2 = _check_run(l2, "l2")
-    bins = v.positive_int(bins, "bins")
-    limit = _hist_limit(base, l1, l2)
-    edges = np.linspace(-limit, limit, bins + 1)
-    fig, axes = new_figure(8.0, 3.2, ncols=2, sharey=True)
-    for ax, reg in zip(axes[0], (l1, l2)):
-        _draw_hist(ax, base, edges, filled=True)
-        _draw_hist(ax, reg, edges, filled=False)
-        ax.set_yscale("log")
-        ax.set(xlabel="weight value $w$", xlim=(-limit, limit))
-        ax.legend(frameon=False, fontsize=8, loc="upper left")
-        ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel("number of weights")
-    return fig
-
-
-_LOG_LO, _LOG_HI = -18.0, 1.0
-_ZERO_X = _LOG_LO - 2.0  # where the bar of exact zeros stands on the log10|w| axis
-_COUNT_TICKS = ([1, 10, 100, 1000, 10000], ["1", "10", "100", "1000", "10000"])
-
-
-def _abs_hist(run: TrainedRun, bins: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """Counts of log10|w| on [_LOG_LO, _LOG_HI] (smaller nonzero |w| in the first bin), and exact zeros."""
-    w = np.abs(run.flat)
-    zeros = int(np.count_nonzero(w == 0.0))
-    lw = np.log10(w[w > 0])
-    edges = np.linspace(_LOG_LO, _LOG_HI, bins + 1)
-    counts, _ = np.histogram(np.clip(lw, _LOG_LO, _LOG_HI), bins=edges)
-    return counts, edges, zeros
-
-
-def _draw_abs(ax: object, run: TrainedRun, bins: int, *, filled: bool) -> int:
-    counts, edges, zeros = _abs_hist(run, bins)
-    if filled:
-        ax.stairs(counts, edges, fill=True, color=run.color, alpha=0.45, label=run.label)
-    else:
-        ax.stairs(counts, edges, color=run.color, lw=1.6, label=run.label)
-    if zeros:
-        ax.bar(_ZERO_X, zeros, width=1.2, color=run.color, alpha=0.45 if filled else 0.9)
-    return zeros
-
-
-def _abs_panel(ax: object, base: TrainedRun, run: TrainedRun | None, bins: int) -> None:
-    """``log10|w|`` of ``base`` (filled) and ``run`` (line), counts on a log axis, exact
-    zeros as a bar at the left; dotted: :data:`NEAR_ZERO`; dashed: the L1 band ``αλ``."""
-    _draw_abs(ax, base, bins, filled=True)
-    if run is not None:
-        _draw_abs(ax, run, bins, filled=False)
-        if run.penalty == "l1" and run.band > 0:
-            ax.axvline(math.log10(run.band), color=run.color, lw=1.0, ls="--")
-    _abs_axes(ax, base.n_weights)
-
-
-def _abs_axes(ax: object, n_weights: int | None) -> None:
-    """The frame of a ``log10|w|`` panel: ticks, log counts up to ``3·n_weights`` (left to
-    the caller when ``None``), the dotted :data:`NEAR_ZERO` line and the grid."""
-    ticks = [_ZERO_X] + list(range(int(_LOG_LO) + 3, int(_LOG_HI) + 1, 3))
-    labels = ["0"] + [f"1e{t}" if t else "1" for t in ticks[1:]]
-    ax.set_xticks(ticks, labels)
-    ax.set_yscale("log")
-    if n_weights is not None:
-        ax.set_ylim(0.7, 3.0 * n_weights)
-    ax.set_yticks(*_COUNT_TICKS)
-    ax.minorticks_off()
-    ax.set(xlabel="|w|, log scale (exact zeros at the left)", xlim=(_ZERO_X - 1.2, _LOG_HI))
-    ax.axvline(math.log10(NEAR_ZERO), color="0.3", lw=0.9, ls=":")
-    ax.grid(alpha=0.3)
-
-
-def plot_abs_weights(base: TrainedRun, runs: Sequence[TrainedRun], *, bins: int = 76) -> Figure:
-    """One panel per run: the magnitudes ``|w|`` of its weights (line) over those of
-    ``base`` (filled), on a log axis, with exact zeros as a bar at the left. The dotted
-    line is the near-zero threshold :data:`NEAR_ZERO`, the dashed one the L1 band ``αλ``."""
-    base = _check_run(base, "base")
-    if isinstance(runs, TrainedRun):
-        runs = [runs]
-    if isinstance(runs, (str, bytes)) or not isinstance(runs, Sequence) or not runs:
-        raise ValueError("runs must be a non-empty sequence of TrainedRun")
-    runs = [_check_run(r, f"runs[{i}]") for i, r in enumerate(runs)]
-    bins = v.positive_int(bins, "bins")
-    fig, axes = new_figure(8.0, 3.2, ncols=len(runs), sharey=True)
-    for ax, r in zip(axes[0], runs):
-        _abs_panel(ax, base, r, bins)
-        ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0.1, 1.0))  # right of the zeros
-    axes[0, 0].set_ylabel("number of weights")
-    return fig
-
-
-def _lam_positions(lams: np.ndarray) -> tuple[np.ndarray, float | None]:
-    """x positions on a log axis: λ = 0 is drawn one decade left of the smallest λ > 0."""
-    pos = lams.astype(float).copy()
-    zero_x = None
-    if np.any(lams == 0):
-        positive = lams[lams > 0]
-        zero_x = float(positive.min()) / 10.0 if positive.size else 1.0
-        pos[lams == 0] = zero_x
-    return pos, zero_x
-
-
-def plot_lambda_sweep(sweeps: Sequence[LambdaSweep] | Mapping[str, LambdaSweep]) -> Figure:
-    """Three panels against λ (log axis, λ = 0 at the left edge): train, validation and
-    test accuracy; the weight norm ``‖W‖``; the near-zero fraction. On the test curve, a
-    star marks the λ of the one-standard-error rule and a black cross the λ of the best
-    validation accuracy (both chosen on validation)."""
-    if isinstance(sweeps, LambdaSweep):
-        sweeps = [sweeps]
-    sweeps = v.items_of(sweeps, "sweeps", LambdaSweep)
-    fig, axes = new_figure(9.0, 3.4, ncols=3)
-    ax_acc, ax_norm, ax_sparse = axes[0]
-    zero_xs = []
-    for s in sweeps:
-        c = PENALTY_COLORS[s.penalty]
-        x, zero_x = _lam_positions(s.lams)
-        zero_xs.append(zero_x)
-        name = _PENALTY_LABELS[s.penalty]
-        ax_acc.plot(x, s.train_accuracy, "-o", color=c, ms=3.5, label=f"{name} train")
-        ax_acc.plot(x, s.val_accuracy, ":^", color=c, ms=3.5, label=f"{name} validation")
-        ax_acc.plot(x, s.test_accuracy, "--s", color=c, ms=3.5, label=f"{name} test")
-        o, b = s.one_se_index, s.best_index
-        ax_acc.plot(x[o], s.test_accuracy[o], "*", color=c, ms=14, mec="k", mew=0.6, zorder=5)
-        ax_acc.plot(x[b], s.test_accuracy[b], "x", color="k", ms=7, mew=1.4, zorder=6)
-        ax_norm.plot(x, s.norm, "-o", color=c, ms=3.5, label=name)
-        ax_sparse.plot(x, s.near_zero, "-o", color=c, ms=3.5, label=name)
-    ax_acc.set(ylabel="accuracy", ylim=(0, 1.03))
-    ax_norm.set(ylabel="weight norm ‖W‖", yscale="log")
-    ax_sparse.set(ylabel=f"fraction with |w| < {NEAR_ZERO:g}", ylim=(0, 1.03))
-    fig.legend(*ax_acc.get_legend_handles_labels(), loc="outside lower center", frameon=False, fontsize=8,
-               ncols=len(sweeps) * 3)
-    for ax in axes[0]:
-        ax.set_xscale("log")
-        ax.set_xlabel("λ")
-        ax.grid(alpha=0.3)
-        zx = [z for z in zero_xs if z is not None]
-        if zx:
-            ticks = sorted(set([zx[0]] + [10.0 ** k for k in range(int(np.floor(np.log10(zx[0]))) + 1, 1, 2)]))
-            labels = ["0" if t == zx[0] else f"$10^{{{int(round(np.log10(t)))}}}$" for t in ticks]
-            ax.set_xticks(ticks, labels)
-            ax.minorticks_off()
-    return fig
-
-
-# ------------------------------------------------------------------ live figure
-def _explorer_compute(penalty: str, lam: float) -> dict[str, TrainedRun]:
-    base = digits_run()
-    if penalty == "none":
-        return {"base": base, "run": base}
-    return {"base": base, "run": digits_run(penalty, float(lam))}
-
-
-_EXPLORER_LIMIT = 1.5
-_EXPLORER_EDGES = np.linspace(-_EXPLORER_LIMIT, _EXPLORER_LIMIT, 76)
-_EXPLORER_ABS_BINS = 57
-
-
-def _explorer_setup(fig: Figure) -> dict[str, object]:
-    """The two panels, their ticks and labels, and every artist (placeholder data): built once."""
-    fig.set_layout_engine("none")  # fixed margins, as the frames have always had
-    ax_w, ax_abs = fig.subplots(1, 2, gridspec_kw=dict(left=0.095, right=0.985, bottom=0.14, top=0.80,
-                                                        wspace=0.16))
-    base_color = PENALTY_COLORS["none"]
-    n_w, n_abs = len(_EXPLORER_EDGES) - 1, _EXPLORER_ABS_BINS
-    abs_edges = np.linspace(_LOG_LO, _LOG_HI, n_abs + 1)
-    # as _draw_hist / _draw_abs draw them: the base filled, the penalized run as a line
-    # (placeholder counts of 1, positive for the log axes; update sets the data and colours)
-    w_base = ax_w.stairs(np.ones(n_w), _EXPLORER_EDGES, fill=True, color=base_color, alpha=0.45)
-    w_run = ax_w.stairs(np.ones(n_w), _EXPLORER_EDGES, color=base_color, lw=1.6)
-    abs_base = ax_abs.stairs(np.ones(n_abs), abs_edges, fill=True, color=base_color, alpha=0.45)
-    zeros_base = ax_abs.bar(_ZERO_X, 1, width=1.2, color=base_color, alpha=0.45)[0]
-    abs_run = ax_abs.stairs(np.ones(n_abs), abs_edges, color=base_color, lw=1.6)
-    zeros_run = ax_abs.bar(_ZERO_X, 1, width=1.2, color=base_color, alpha=0.9)[0]
-    band = ax_abs.axvline(0.0, color=base_color, lw=1.0, ls="--")
-    ax_w.set_yscale("log")
-    ax_w.set_yticks(*_COUNT_TICKS)
-    ax_w.set_xticks([-1.5, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5])
-    ax_w.minorticks_off()
-    ax_w.set(xlabel="weight value w (beyond ±1.5 in the end bins)", ylabel="number of weights",
-             xlim=(-_EXPLORER_LIMIT, _EXPLORER_LIMIT))
-    ax_w.grid(alpha=0.3)
-    _abs_axes(ax_abs, None)
-    # One legend, drawn once: its texts and the run's handle change per frame. Without a
-    # penalty the run's row is left empty (text "" and handle hidden): the legend has no
-    # frame and hangs from the top, so it looks as a one-row legend.
-    legend = fig.legend([w_base, w_run], ["", ""], loc="upper center", bbox_to_anchor=(0.5, 1.0),
-                        frameon=False, fontsize=8, ncols=1)
-    # The axes (ticks, tick labels, labels, grid) never change and the legend takes 15
-    # states: blit them from rasters rather than lay out their text on every frame.
-    for ax in (ax_w, ax_abs):
-        for axis in (ax.xaxis, ax.yaxis):
-            ax.add_artist(_RasterCache(axis, lambda ax=ax: (tuple(ax.get_position().bounds),
-                                                             tuple(ax.viewLim.bounds))))
-    run_handle = legend.legend_handles[1]
-    fig.add_artist(_RasterCache(legend, lambda: (tuple(t.get_text() for t in legend.get_texts()),
-                                                 run_handle.get_visible() and run_handle.get_color())))
-    return dict(axes=(ax_w, ax_abs), w_base=w_base, w_run=w_run, abs_base=abs_base, abs_run=abs_run,
-                zeros_base=zeros_base, zeros_run=zeros_run, band=band, legend=legend)
-
-
-def _explorer_update(state: dict[str, object], data: dict[str, TrainedRun], penalty: str, lam: float) -> None:
-    base, run = data["base"], data["run"]
-    shown = run is not base
-    for ax in state["axes"]:
-        ax.set_ylim(0.7, 3.0 * base.n_weights)
-    state["w_base"].set_data(_hist_counts(base, _EXPLORER_EDGES), _EXPLORER_EDGES)
-    counts, edges, zeros = _abs_hist(base, _EXPLORER_ABS_BINS)
-    state["abs_base"].set_data(counts, edges)
-    state["zeros_base"].set_height(zeros)
-    state["zeros_base"].set_visible(zeros > 0)
-    for key in ("w_run", "abs_run", "zeros_run", "band"):
-        state[key].set_visible(shown)
-    handle = state["legend"].legend_handles[1]
-    handle.set_visible(shown)
-    texts = state["legend"].get_texts()
-    runs = [base, run] if shown else [base]
-    for text, r in itertools.zip_longest(texts, runs):
-        text.set_text("" if r is None else
-                      f"{r.label}: train {r.train_accuracy:.1%}, test {r.test_accuracy:.1%}, "
-                      f"‖W‖ = {r.norm:.3g}, |w| < {NEAR_ZERO:g}: {r.near_zero():.0%}")
-    if not shown:
-        return
-    state["w_run"].set_data(_hist_counts(run, _EXPLORER_EDGES), _EXPLORER_EDGES)
-    state["w_run"].set_edgecolor(run.color)
-    handle.set_color(run.color)
-    counts, edges, zeros = _abs_hist(run, _EXPLORER_ABS_BINS)
-    state["abs_run"].set_data(counts, edges)
-    state["abs_run"].set_edgecolor(run.color)
-    state["zeros_run"].set_height(zeros)
-    state["zeros_run"].set_facecolor(run.color)
-    state["zeros_run"].set_visible(zeros > 0)
-    has_band = run.penalty == "l1" and run.band > 0
-    state["band"].set_visible(has_band)
-    if has_band:
-        x = math.log10(run.band)
-        state["band"].set_xdata([x, x])
-        state["band"].set_color(run.color)
-
-
-@register_figure
-def trained_weights_explorer() -> Explorable:
-    """Live figure of {ref}`chap-trained-weights`: pick a penalty and λ; the weight
-    histograms and the accuracies of the trained digits network update."""
-    st = DIGITS_SETUP
-    return Explorable(
-        _explorer_update,
-        [Choice("penalty", {"no penalty": "none", "L1": "l1", "L2": "l2"}, label="penalty", default="l1"),
-         Slider("lam", 1e-5, 1.0, grid=list(EXPLORER_LAMBDAS), log=True, label="λ", default=0.01, fmt="{:g}")],
-        setup=_explorer_setup,
-        compute=_explorer_compute,
-        caption=(f"The {list(st['sizes'])} {st['activation']} network trained on the digits by SGD "
-                 f"(α = {st['lr']:g}, batches of {st['batch_size']}, {st['epochs']} epochs) with the chosen "
-                 "penalty, against the same network without one (filled, vermillion). Left: every weight of "
-                 "every weight matrix (biases excluded), counts on a log axis. Right: the same weights by "
-                 "magnitude |w| on a log axis, exact zeros as a bar at the left; the dotted line is the "
-                 f"near-zero threshold {NEAR_ZERO:g} and the dashed line the L1 band αλ. λ has no effect "
-                 "when no penalty is chosen."),
-        alt=("Histograms of the weights of the digits network trained with {penalty} at lambda {lam} "
-             "(lambda is ignored without a penalty), drawn over those of the unregularized network, by "
-             "value and by magnitude on a log scale, with the training and test accuracies in the legend."),
-        figsize=(8.0, 3.6),
-        name="fig-trained-weights-explorer",
-    )
