@@ -1,11 +1,21 @@
 """Two-parameter landscapes: the test functions' known minima, exact gradients, penalized
-minimizers that satisfy their optimality conditions, and the interactive figure."""
+minimizers that satisfy their optimality conditions, the L2 zeros and the paths; the
+experiment module draws nothing; the chapter's figures (one drawing, its fixed views, the
+gallery and the paths) show what the data say."""
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import initreg
+import initreg.figures  # noqa: F401  (registers the book's figures)
 from initreg.explorable import FIGURES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TESTS = initreg.LANDSCAPES[1:]
 
@@ -120,51 +130,6 @@ def test_custom_least_squares_landscape():
     assert a < 0 < b and c < 0 < d and a < land.minima[0][0] < b and c < land.minima[0][1] < d
 
 
-def test_explorer_is_registered_and_light():
-    ex = FIGURES["landscape_explorer"]()
-    assert ex.n_frames <= 120
-    assert ex.retained
-
-
-def test_explorer_contours_are_those_of_ax_contour():
-    """The live figure's kept contour collection shows exactly the lines ``ax.contour`` draws."""
-    from initreg.landscapes import _contour_paths, _levels
-    from initreg.figures.style import new_figure
-
-    for name, pen in (("least_squares", "l1"), ("himmelblau", "l2")):
-        land = initreg.landscape(name)
-        lam = 0.3 * land.lam0
-        zmin = initreg.penalized_minimum(name, pen, lam).objective
-        g1, g2, z = initreg.penalized_grid(name, pen, lam)
-        _, axes = new_figure()
-        cs = axes[0, 0].contour(g1[::2, ::2], g2[::2, ::2], z[::2, ::2], levels=_levels(z, zmin, 10))
-        ours = _contour_paths(name, pen, lam, zmin, 10, 2)
-        assert len(ours) == len(cs.get_paths()) == 10
-        for p, q in zip(ours, cs.get_paths()):
-            np.testing.assert_array_equal(p.vertices, q.vertices)
-            np.testing.assert_array_equal(p.codes, q.codes)
-
-
-def test_explorer_frame_is_drawn_from_its_values_alone():
-    """A frame drawn after others equals the same frame in a new figure (the penalties' colours,
-    the function's box and ticks, the autoscaled coordinates, the titles)."""
-    ex = FIGURES["landscape_explorer"]()
-    cv = ex.canvas()
-    frames = [dict(name="himmelblau", penalty="l1", rel_lam=1.0),
-              dict(name="matyas", penalty="l2", rel_lam=0.1),  # every coordinate 0: a symmetric w axis
-              dict(name="least_squares", penalty="l2", rel_lam=0.1)]
-    for vals in frames:
-        cv.show(**vals)
-        fresh = ex.canvas()
-        fresh.show(**vals)
-        assert np.array_equal(cv.pixels(), fresh.pixels()), vals
-    ax, bx = cv.state["ax"], cv.state["bx"]
-    mn = initreg.penalized_minimum("least_squares", "l2", 0.1 * initreg.landscape("least_squares").lam0)
-    assert bx.get_title() == f"λ = {mn.lam:.3g}: minimizer w = ({mn.w[0]:.3g}, {mn.w[1]:.3g})"
-    assert ax.get_title() == "least squares: f + L2"
-    assert ax.get_xlim() == initreg.landscape("least_squares").domain[0]
-
-
 @pytest.mark.parametrize("name", initreg.LANDSCAPES)
 def test_kkt_violation_certifies_the_minimizers(name):
     land = initreg.landscape(name)
@@ -181,62 +146,6 @@ def test_kkt_violation_certifies_the_minimizers(name):
 
 
 # ------------------------------------------------- exact least-squares minimizers and paths
-
-
-def _standardized(rng, m, p, mix=0.5):
-    X = rng.normal(size=(m, p))
-    X[:, 1:] += mix * X[:, :1]  # correlated columns
-    X = (X - X.mean(0)) / X.std(0)
-    y = X @ rng.normal(size=p) + 0.5 * rng.normal(size=m)
-    return X, (y - y.mean()) / y.std()
-
-
-def _decorrelated(seed=0, m=60):
-    """Two exactly uncorrelated standardized columns (G = I)."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(m, 2))
-    X -= X.mean(0)
-    X[:, 1] -= X[:, 0] * (X[:, 0] @ X[:, 1]) / (X[:, 0] @ X[:, 0])  # Gram–Schmidt: centred, orthogonal
-    X /= X.std(0)
-    y = X @ np.array([0.8, -0.3]) + 0.2 * rng.normal(size=m)
-    return X, y
-
-
-def test_orthogonal_design_gives_the_closed_forms():
-    """With XᵀX/m = I the minimizers are S(c, λ) (L1) and c/(1 + 2λ) (L2): the article's λ, not λ/2."""
-    X, y = _decorrelated()
-    m = X.shape[0]
-    np.testing.assert_allclose(X.T @ X / m, np.eye(2), atol=1e-13)
-    c = X.T @ y / m
-    for lam in (0.05, 0.2, abs(c[1]) * 1.5):
-        np.testing.assert_allclose(initreg.regularized_minimizer(X, y, "l1", lam),
-                                   np.sign(c) * np.maximum(np.abs(c) - lam, 0.0), atol=1e-12)
-        np.testing.assert_allclose(initreg.regularized_minimizer(X, y, "l2", lam), c / (1 + 2 * lam), atol=1e-12)
-    np.testing.assert_allclose(initreg.lasso_path(X, y).zero_lambda, np.abs(c), atol=1e-12)
-
-
-def test_l2_minimizer_is_the_ridge_closed_form_and_kkt_refuses_half_lambda():
-    rng = np.random.default_rng(3)
-    X, y = _standardized(rng, 50, 4)
-    m = X.shape[0]
-    lam = 0.3
-    w = initreg.regularized_minimizer(X, y, "l2", lam)
-    np.testing.assert_allclose(w, np.linalg.solve(X.T @ X + 2 * m * lam * np.eye(4), X.T @ y), rtol=1e-12)
-    w_half = np.linalg.solve(X.T @ X / m + lam * np.eye(4), X.T @ y / m)  # the (λ/2)‖w‖² minimizer
-    assert initreg.kkt_violation(X, y, w, "l2", lam) < 1e-13
-    assert initreg.kkt_violation(X, y, w_half, "l2", lam) > 1e-3
-    assert initreg.regularized_objective(X, y, w, "l2", lam) < initreg.regularized_objective(X, y, w_half, "l2", lam)
-
-
-def test_lasso_lambda_max_is_the_infinity_norm():
-    rng = np.random.default_rng(4)
-    X, y = _standardized(rng, 40, 5)
-    c = X.T @ y / X.shape[0]
-    lmax = initreg.lasso_lambda_max(X, y)
-    assert lmax == pytest.approx(np.abs(c).max(), rel=1e-14)
-    assert lmax < np.linalg.norm(c)  # not the 2-norm
-    assert np.all(initreg.regularized_minimizer(X, y, "l1", lmax) == 0.0)
-    assert np.count_nonzero(initreg.regularized_minimizer(X, y, "l1", lmax * (1 - 1e-6))) == 1
 
 
 def test_lasso_two_feature_zero_is_the_textbook_closed_form():
@@ -257,6 +166,14 @@ def test_lasso_two_feature_zero_is_the_textbook_closed_form():
     for bad in (0, 3, True, 1.0, "2"):
         with pytest.raises(ValueError, match="k must be 1 or 2"):
             initreg.lasso_two_feature_zero(bad)
+
+
+def _standardized(rng, m, p, mix=0.5):
+    X = rng.normal(size=(m, p))
+    X[:, 1:] += mix * X[:, :1]  # correlated columns
+    X = (X - X.mean(0)) / X.std(0)
+    y = X @ rng.normal(size=p) + 0.5 * rng.normal(size=m)
+    return X, (y - y.mean()) / y.std()
 
 
 def _brute_zeros(X, y, j, lo=1e-6, hi=1e4, n=40001):
@@ -394,3 +311,228 @@ def test_bisect_path_step_tells_a_jump_from_a_steep_stretch():
         initreg.bisect_path_step("goldstein_price", "none", 1.0, 2.0)
     with pytest.raises(ValueError, match="halvings"):
         initreg.bisect_path_step("goldstein_price", "l2", 1.0, 2.0, halvings=-1)
+
+
+# ------------------------------------------------------------------ the experiment draws nothing
+
+FORBIDDEN = ("matplotlib", "ipywidgets", "initreg.figures", "initreg.explorable", "initreg._explorable_v1")
+
+
+@pytest.mark.parametrize("module", ["landscapes", "minimizers"])
+def test_experiment_and_engine_modules_import_no_drawing(module):
+    """Not even inside a function: every import of the module, resolved to an absolute name."""
+    tree = ast.parse((ROOT / "code" / "initreg" / f"{module}.py").read_text())
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = "initreg" + ("." + node.module if node.module else "") if node.level else node.module
+            names += [base] + [f"{base}.{a.name}" for a in node.names]
+    bad = [n for n in names if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
+    assert not bad, f"initreg.{module} imports {bad}"
+
+
+def test_landscapes_run_with_matplotlib_blocked():
+    code = ("import sys\nfor m in ('matplotlib', 'ipywidgets'):\n    sys.modules[m] = None\n"
+            "try:\n    import initreg\nexcept ImportError as exc:\n    print('OTHER', exc)\n    raise SystemExit(0)\n"
+            "import initreg.landscapes as L\n"
+            "p = L.lasso_ridge_paths(*L.diabetes_features(('bmi', 'bp', 's5')), ('bmi', 'bp', 's5'), [0.01, 0.1])\n"
+            "print('OK', L.penalized_minimum('matyas', 'l1', 0.5).w.tolist(), len(p.knots))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    if out.stdout.startswith("OTHER"):  # another module of initreg still imports matplotlib
+        pytest.skip(f"initreg cannot be imported without matplotlib yet: {out.stdout.strip()}")
+    assert out.stdout.startswith("OK [0.0, 0.0]")
+
+
+# ------------------------------------------------------------------ paths of the chapter
+
+def test_path_ratios_are_six_per_decade_and_the_paths_use_them():
+    r = np.asarray(initreg.LANDSCAPE_PATH_RATIOS)
+    assert len(r) == 19 and r[0] == pytest.approx(0.01) and r[-1] == pytest.approx(10.0)
+    np.testing.assert_allclose(np.diff(np.log10(r)), 1 / 6, rtol=1e-12)
+    for name in ("least_squares", "matyas"):
+        lams, W = initreg.landscape_path(name, "l1")
+        np.testing.assert_array_equal(lams, initreg.landscape(name).lam0 * r)
+        assert W.shape == (19, 2)
+
+
+def test_lasso_ridge_paths_are_the_minimizers_at_each_lambda():
+    names = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
+    X, y = initreg.diabetes_features(names)
+    m = X.shape[0]
+    lams = np.geomspace(5e-4, 3.0, 25)
+    paths = initreg.lasso_ridge_paths(X, y, names, lams)
+    assert paths.names == names and paths.l1.shape == paths.l2.shape == (25, 10)
+    for lam, w1, w2 in zip(lams, paths.l1, paths.l2):
+        np.testing.assert_allclose(w1, initreg.regularized_minimizer(X, y, "l1", lam), atol=1e-10)
+        np.testing.assert_allclose(w2, np.linalg.solve(X.T @ X / m + 2 * lam * np.eye(10), X.T @ y / m), rtol=1e-10)
+    knots = initreg.lasso_path(X, y).lams[1:-1]
+    np.testing.assert_array_equal(paths.knots, knots[(knots >= lams[0]) & (knots <= lams[-1])])
+    zeros = np.sort(np.concatenate(initreg.ridge_zeros(X, y).lams))
+    np.testing.assert_array_equal(paths.zeros, zeros[zeros <= 3.0])
+    assert len(paths.zeros) == len(zeros) - 1  # sex's zero lies beyond λ = 3
+    assert "10 inputs" in repr(paths)
+
+
+@pytest.mark.parametrize("kwargs,match", [
+    (dict(lams=[0.1, 0.01]), "increasing"),
+    (dict(lams=[0.0, 0.1]), "increasing values > 0"),
+    (dict(lams=[0.1]), "at least two"),
+    (dict(names=("bmi",)), "name every column"),
+    (dict(names="bmi, bp"), "name every column"),
+])
+def test_lasso_ridge_paths_bad_input(kwargs, match):
+    X, y = initreg.diabetes_features(("bmi", "bp"))
+    args = dict(X=X, y=y, names=("bmi", "bp"), lams=[0.01, 0.1]) | kwargs
+    with pytest.raises(ValueError, match=match):
+        initreg.lasso_ridge_paths(**args)
+
+
+# ------------------------------------------------------------------ the figures
+
+def test_explorer_controls_and_panels():
+    ex = FIGURES["landscape_explorer"]()
+    function, rel = ex.controls
+    assert function.grid == list(initreg.LANDSCAPES)  # every function, least squares first
+    assert rel.kind == "strength" and rel.log and len(rel.values) >= 16
+    assert rel.values == initreg.LANDSCAPE_PATH_RATIOS  # each position is a point of the paths
+    assert [p.name for p in ex.panels] == ["l1", "l2", "coords"]
+    assert sum(p.width for p in ex.panels[:2]) <= 7.2 and all(p.width <= 4.5 for p in ex.panels)
+    assert ex.panels[2].cursor == "rel_lam" and ex.panels[2].depends == ("function",)
+    assert ex.n_renders == 2 * 9 * 19 + 9
+
+
+def test_explorer_frame_shows_the_minimizers_and_paths():
+    ex = FIGURES["landscape_explorer"]()
+    cv = ex.canvas()
+    for function, rel in (("himmelblau", initreg.LANDSCAPE_PATH_RATIOS[12]), ("least_squares", 0.1),
+                          ("matyas", initreg.LANDSCAPE_PATH_RATIOS[3])):
+        cv.show(dict(function=function, rel_lam=rel))
+        land = initreg.landscape(function)
+        for pen in ("l1", "l2"):
+            st = cv.state[pen]
+            mn = initreg.penalized_minimum(function, pen, rel * land.lam0)
+            np.testing.assert_array_equal(np.r_[st["mark"].get_xdata(), st["mark"].get_ydata()], mn.w)
+            free = initreg.penalized_minimum(function, "none", 0.0).w
+            np.testing.assert_array_equal(np.r_[st["free"].get_xdata(), st["free"].get_ydata()], free)
+            np.testing.assert_array_equal(np.c_[st["path"].get_data()], initreg.landscape_path(function, pen)[1])
+            assert st["ax"].get_xlim() == land.domain[0] and st["ax"].get_ylim() == land.domain[1]
+            title = st["title"].get_text()
+            assert title.endswith(f"({mn.w[0] + 0.0:.3g}, {mn.w[1] + 0.0:.3g})".replace("-", "−"))
+            x, y = st["ball"].get_data()  # the ball of the minimizer's own norm passes through it
+            norm = np.abs(x) + np.abs(y) if pen == "l1" else np.hypot(x, y)
+            np.testing.assert_allclose(norm, np.abs(mn.w).sum() if pen == "l1" else np.hypot(*mn.w), rtol=1e-12)
+        co = cv.state["coords"]
+        assert co["cursor"].get_xdata()[0] == rel
+        np.testing.assert_array_equal(co["lines"]["l1", 1].get_ydata(), initreg.landscape_path(function, "l1")[1][:, 1])
+        assert co["title"].get_text().startswith(land.title.split(" (")[0])
+    # least squares at λ = 0.681 λ_max: the L1 minimizer has w₂ exactly 0, the title says so
+    cv.show(ex.defaults)
+    assert cv.state["l1"]["title"].get_text().endswith(", 0)")
+    # paths that stay at the origin still get a readable coordinate axis, centred on 0
+    cv.show(dict(function="matyas", rel_lam=0.1))
+    lo, hi = cv.state["coords"]["ax"].get_ylim()
+    assert lo == pytest.approx(-hi) and hi - lo >= 0.05 * 20
+
+
+def test_bands_are_the_paths_ax_contourf_draws():
+    """The kept collection of bands shows exactly what ``ax.contourf`` draws for those levels."""
+    from matplotlib.figure import Figure
+
+    from initreg.figures import landscapes as F
+
+    for name, pen in (("least_squares", "l1"), ("himmelblau", "l2"), ("rastrigin", "none")):
+        land = initreg.landscape(name)
+        lam = 0.3 * land.lam0 if pen != "none" else 0.0
+        zmin = initreg.penalized_minimum(name, pen, lam).objective
+        g1, g2, z = initreg.penalized_grid(name, pen, lam)
+        s = slice(None, None, F._STRIDE)
+        cs = Figure().subplots().contourf(g1[s, s], g2[s, s], z[s, s], levels=F._band_levels(z, zmin))
+        ours = F._band_paths(land, pen, lam, zmin)
+        assert len(ours) == len(cs.get_paths()) == F.N_BANDS
+        for p, q in zip(ours, cs.get_paths()):
+            np.testing.assert_array_equal(p.vertices, q.vertices)
+            np.testing.assert_array_equal(p.codes, q.codes)
+    levels = F._levels(z, 0.0)
+    assert levels[0] > 0.0 and levels[-1] == pytest.approx(np.quantile(z, 0.85)) and np.all(np.diff(levels) > 0)
+
+
+def test_static_views_are_the_explorer_fixed():
+    land = initreg.landscape("least_squares")
+    X, y = land.data
+    lam = 0.47
+    for fig, view in ((initreg.plot_penalized_contours(land, lam), "penalized"),
+                      (initreg.plot_constrained_view("least_squares", lam), "constrained")):
+        assert fig.controls == () and fig.n_frames == 1 and [p.name for p in fig.panels] == ["l1", "l2"]
+        assert fig.check() == 2
+        cv = fig.canvas()
+        for pen in ("l1", "l2"):
+            w = initreg.regularized_minimizer(X, y, pen, lam)
+            np.testing.assert_allclose(cv.state[pen]["mark"].get_xydata()[0], w, rtol=1e-12)
+        assert "on the w1 axis" in fig.panels[0].alt and "off both axes" in fig.panels[1].alt
+        if view == "constrained":
+            assert "corner on the w₁ axis" in fig.caption
+            level = cv.state["l1"]["level"]  # the level set of J through the L1 minimizer
+            v = np.concatenate([p.vertices for p in level.get_paths()])
+            w = initreg.regularized_minimizer(X, y, "l1", lam)
+            np.testing.assert_allclose(land.f(v[:, 0], v[:, 1]), land.f(*w), rtol=1e-3)
+        else:
+            assert cv.state["l1"]["path"].get_xdata().size == 0  # no overlays in the article's figure
+    assert initreg.plot_penalized_contours(land, lam).name == "fig-penalized-contours"
+
+
+def test_gallery_and_paths_figures():
+    gal = initreg.plot_landscape_gallery(0.3)
+    assert [p.name for p in gal.panels] == ["group1", "group2"] and gal.check() == 2
+    assert "Matyas, the L1 minimizer at (0, 0), the origin" in gal.panels[0].alt
+    names = ("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6")
+    X, y = initreg.diabetes_features(names)
+    paths = initreg.lasso_ridge_paths(X, y, names, np.geomspace(5e-4, 3.0, 60))
+    fig = initreg.plot_lasso_ridge_paths(paths)
+    assert fig.check() == 2
+    cv = fig.canvas()
+    l1, l2 = (cv.panels[p].axes[0] for p in ("l1", "l2"))
+    labels = {t.get_text(): t.get_position()[1] for t in l1.texts}
+    assert set(labels) == set(names)
+    ys = np.sort(list(labels.values()))
+    assert np.diff(ys).min() > 0.03  # spread: no two names overlap
+    dots = [ln for ln in l2.lines if ln.get_marker() == "o"][0]
+    np.testing.assert_array_equal(dots.get_xdata(), paths.zeros)
+
+
+def test_spread_keeps_labels_apart_and_near_their_curves():
+    from initreg.figures.landscapes import _spread
+
+    ys = np.array([0.5, 0.02, 0.0, 0.01, -0.4, 0.03])
+    out = _spread(ys, 0.05)
+    order = np.argsort(ys, kind="stable")
+    assert np.all(np.diff(out[order]) >= 0.05 - 1e-12)  # the order is kept, the gaps are at least 0.05
+    assert out[0] == 0.5 and out[4] == -0.4  # labels alone stay at their curve
+    assert np.mean(out[[1, 2, 3, 5]]) == pytest.approx(np.mean(ys[[1, 2, 3, 5]]))  # a cluster centred on its curves
+
+
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: initreg.plot_penalized_contours("nope", 0.1), ValueError, "least_squares"),
+    (lambda: initreg.plot_penalized_contours(3, 0.1), TypeError, "Landscape"),
+    (lambda: initreg.plot_constrained_view("least_squares", -1.0), ValueError, "lam"),
+    (lambda: initreg.landscape_explorer(view="3d"), ValueError, "penalized, constrained"),
+    (lambda: initreg.landscape_explorer(lands=()), ValueError, "at least one"),
+    (lambda: initreg.landscape_explorer(alts={"left": "x"}), ValueError, "left"),
+    (lambda: initreg.plot_lasso_ridge_paths(np.ones((3, 2))), TypeError, "LassoRidgePaths"),
+    (lambda: initreg.plot_landscape_gallery(-0.1), ValueError, "rel_lam"),
+    (lambda: initreg.plot_landscape_gallery(0.3, names=()), ValueError, "at least one"),
+])
+def test_figures_bad_input(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_free_corner_is_where_the_curves_are_not():
+    from initreg.figures.landscapes import _free_corner
+
+    x = np.linspace(0, 1, 50)
+    assert _free_corner(x, 1 - x) == "upper right"  # a falling line leaves the upper right free
+    assert _free_corner(x, x) in ("upper left", "lower right")
+    assert _free_corner(np.r_[x, x], np.r_[np.full(50, 0.9), np.full(50, 0.5)]) in ("lower left", "lower right")

@@ -42,6 +42,9 @@ with the exact gradient, and the best polished point wins. For L1 the polishing 
 w = u − v with u, v ≥ 0, a smooth problem whose bounds put coordinates on exactly 0; a
 coordinate left within 1e-7 of 0 is then put on 0 if that does not raise the cost by
 more than rounding.
+
+This module computes and returns arrays and result objects; it draws nothing. The
+chapter's figures are drawn by :mod:`initreg.figures.landscapes`.
 """
 
 from __future__ import annotations
@@ -56,21 +59,19 @@ from scipy.optimize import minimize
 
 from . import _threads
 from . import _validate as v
-from matplotlib.ticker import MaxNLocator
-
-from ._explorable_v1 import Choice, Explorable, Slider, register_figure
-from .figures.style import PENALTY_COLORS, new_figure
-from .minimizers import lasso_path, regularization_path, regularized_minimizer
+from .minimizers import LassoPath, lasso_path, regularization_path, regularized_minimizer
 
 __all__ = [
     "LANDSCAPES",
     "LANDSCAPE_PENALTIES",
     "LANDSCAPE_GRID",
+    "LANDSCAPE_PATH_RATIOS",
     "Landscape",
     "PenalizedMinimum",
     "diabetes_features",
     "least_squares_landscape",
     "landscape",
+    "as_landscape",
     "penalized_grid",
     "penalized_minimum",
     "landscape_kkt_violation",
@@ -82,11 +83,8 @@ __all__ = [
     "orientation_sweep",
     "RidgeZeros",
     "ridge_zeros",
-    "plot_penalized_contours",
-    "plot_constrained_view",
-    "plot_lasso_ridge_paths",
-    "plot_landscape_gallery",
-    "landscape_explorer",
+    "LassoRidgePaths",
+    "lasso_ridge_paths",
 ]
 
 _W1, _W2 = sp.symbols("w_1 w_2", real=True)
@@ -336,6 +334,54 @@ def ridge_zeros(X: np.ndarray, y: np.ndarray) -> RidgeZeros:
     return RidgeZeros(tuple(lams), tuple(mults), tuple(degs))
 
 
+@dataclass(frozen=True)
+class LassoRidgePaths:
+    """The L1 and L2 paths of one least-squares problem on a grid of λ: ``l1[i]`` and
+    ``l2[i]`` are the minimizers at ``lams[i]`` (one column per input of ``names``), with the
+    exact L1 path (``lasso``, its knots) and every λ at which an L2 coordinate is 0
+    (``ridge``). See :func:`lasso_ridge_paths`."""
+
+    names: tuple[str, ...]
+    lams: np.ndarray
+    l1: np.ndarray
+    l2: np.ndarray
+    lasso: LassoPath
+    ridge: RidgeZeros
+
+    @property
+    def knots(self) -> np.ndarray:
+        """The knots of the L1 path strictly between λ_max and 0 that lie in the grid's range."""
+        k = self.lasso.lams[1:-1]
+        return k[(k >= self.lams[0]) & (k <= self.lams[-1])]
+
+    @property
+    def zeros(self) -> np.ndarray:
+        """Every λ in the grid's range at which an L2 coordinate is 0, in increasing order."""
+        z = np.sort(np.concatenate(self.ridge.lams))
+        return z[(z >= self.lams[0]) & (z <= self.lams[-1])]
+
+    def __repr__(self) -> str:
+        return (f"LassoRidgePaths({len(self.names)} inputs, {len(self.lams)} λ from {self.lams[0]:.3g} to "
+                f"{self.lams[-1]:.3g}; {len(self.knots)} L1 knots and {len(self.zeros)} L2 zeros in that range)")
+
+
+def lasso_ridge_paths(X: np.ndarray, y: np.ndarray, names: tuple[str, ...], lams: np.ndarray) -> LassoRidgePaths:
+    """The L1 path (exact, :func:`initreg.lasso_path`, read at each λ) and the L2 path
+    (:func:`initreg.regularization_path`) of ``J(w) = ‖Xw − y‖²/(2m)`` at the increasing,
+    positive ``lams``, with the L2 zeros of :func:`ridge_zeros`. ``names`` names the columns
+    of X. See {ref}`chap-landscapes`."""
+    X = v.array(X, "X", ndim=2)
+    y = v.array(y, "y", ndim=1)
+    lams = v.array(lams, "lams", ndim=1)
+    if lams.size < 2 or np.any(lams <= 0) or np.any(np.diff(lams) <= 0):
+        raise ValueError("lams must hold at least two increasing values > 0 (a log axis)")
+    if isinstance(names, str) or len(names) != X.shape[1] or not all(isinstance(n, str) for n in names):
+        raise ValueError(f"names must name every column of X ({X.shape[1]}) with a string; got {names!r}")
+    path = lasso_path(X, y)
+    return LassoRidgePaths(tuple(names), lams, np.array([path.at(float(lam)) for lam in lams]),
+                           regularization_path(X, y, "l2", lams), path, ridge_zeros(X, y))
+
+
 @functools.lru_cache(maxsize=None)
 def landscape(name: str) -> Landscape:
     """The landscape ``name`` (one of :data:`LANDSCAPES`); see the module docstring."""
@@ -351,8 +397,9 @@ def landscape(name: str) -> Landscape:
     return Landscape(name, title, expr, dom, tuple((float(a), float(b)) for a, b in minima), float(value))
 
 
-def _as_landscape(land: Landscape | str) -> Landscape:
-    """A :class:`Landscape`, or the named one; an error names ``land`` and the choices."""
+def as_landscape(land: Landscape | str) -> Landscape:
+    """``land`` itself if it is a :class:`Landscape`, else the landscape of that name (one of
+    :data:`LANDSCAPES`); an error names ``land`` and the choices."""
     if isinstance(land, Landscape):
         return land
     if not isinstance(land, str) or land not in LANDSCAPES:
@@ -385,7 +432,7 @@ def penalized_grid(land: Landscape | str, penalty: str, lam: float) -> tuple[np.
 
     The grid of f is computed once per named landscape (cached); only P is added per call.
     """
-    land = _as_landscape(land)
+    land = as_landscape(land)
     v.choice(penalty, "penalty", LANDSCAPE_PENALTIES)
     lam = v.nonneg(lam, "lam")
     g1, g2, z = _base_grid(land.name) if land.name in LANDSCAPES and land is landscape(land.name) else _grid_of(land)
@@ -496,7 +543,7 @@ def penalized_minimum(land: Landscape | str, penalty: str, lam: float) -> Penali
     of 0 is put on 0 if that raises ``f + P`` by no more than 1e-12 of it. See
     {ref}`chap-landscapes`.
     """
-    land = _as_landscape(land)
+    land = as_landscape(land)
     v.choice(penalty, "penalty", LANDSCAPE_PENALTIES)
     lam = v.nonneg(lam, "lam")
     if land.name in LANDSCAPES and land is landscape(land.name):
@@ -504,7 +551,7 @@ def penalized_minimum(land: Landscape | str, penalty: str, lam: float) -> Penali
     return _minimum(land, penalty, lam)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=4096)
 def _cached_minimum(name: str, penalty: str, lam: float) -> PenalizedMinimum:
     return _minimum(landscape(name), penalty, lam)
 
@@ -518,7 +565,7 @@ def landscape_kkt_violation(land: Landscape | str, penalty: str, lam: float, w: 
     units of the gradient; a local minimizer gives 0 up to the optimizer's tolerance. See
     {ref}`chap-landscapes`.
     """
-    land = _as_landscape(land)
+    land = as_landscape(land)
     v.choice(penalty, "penalty", LANDSCAPE_PENALTIES)
     lam = v.nonneg(lam, "lam")
     w = v.array(w, "w", ndim=1)
@@ -542,14 +589,14 @@ def landscape_kkt_violation(land: Landscape | str, penalty: str, lam: float, w: 
     return float(worst)
 
 
-#: λ/λ₀ values of a landscape's path (:func:`landscape_path`): six per decade from 0.01 to 10.
-_PATH_REL = tuple(float(x) for x in 10.0 ** np.linspace(-2.0, 1.0, 19))
+#: The λ/λ₀ of a landscape's path (:func:`landscape_path`): six per decade from 0.01 to 10.
+LANDSCAPE_PATH_RATIOS: tuple[float, ...] = tuple(float(x) for x in 10.0 ** np.linspace(-2.0, 1.0, 19))
 
 
 @functools.lru_cache(maxsize=64)
 def _cached_path(name: str, penalty: str) -> tuple[np.ndarray, np.ndarray]:
     land = landscape(name)
-    lams = land.lam0 * np.asarray(_PATH_REL)
+    lams = land.lam0 * np.asarray(LANDSCAPE_PATH_RATIOS)
     if land.data is not None:
         X, y = land.data
         return lams, regularization_path(X, y, penalty, lams)
@@ -557,13 +604,14 @@ def _cached_path(name: str, penalty: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def landscape_path(land: Landscape | str, penalty: str) -> tuple[np.ndarray, np.ndarray]:
-    """``(lams, W)``: the penalized minimizer at 19 values λ = λ₀·10^(−2…1), W of shape (19, 2).
+    """``(lams, W)``: the penalized minimizer at the 19 values λ = λ₀·r, r in
+    :data:`LANDSCAPE_PATH_RATIOS` (10^(−2…1), six per decade); W of shape (19, 2).
 
     Least squares: exact (:func:`initreg.regularization_path`). Test functions:
     :func:`penalized_minimum` at each λ, a global search each time, so the path jumps
     from one basin to another where their penalized minima trade places. Cached.
     """
-    land = _as_landscape(land)
+    land = as_landscape(land)
     v.choice(penalty, "penalty", ("l1", "l2"))
     if land.name in LANDSCAPES and land is landscape(land.name):
         return _cached_path(land.name, penalty)
@@ -578,7 +626,7 @@ def local_minimum(land: Landscape | str, penalty: str, lam: float, start: np.nda
     :func:`penalized_minimum` (L1 as ``w = u − v``). Least squares is convex, so its one
     basin's bottom is the exact minimizer. See {ref}`chap-landscapes`.
     """
-    land = _as_landscape(land)
+    land = as_landscape(land)
     v.choice(penalty, "penalty", LANDSCAPE_PENALTIES)
     lam = v.nonneg(lam, "lam")
     start = v.array(start, "start", ndim=1)
@@ -647,7 +695,7 @@ def bisect_path_step(land: Landscape | str, penalty: str, lam_lo: float, lam_hi:
     halvings it still moves by about the distance between the basins, across a bracket
     2ⁿ times narrower than the step. See {ref}`chap-landscapes`.
     """
-    land = _as_landscape(land)
+    land = as_landscape(land)
     v.choice(penalty, "penalty", ("l1", "l2"))
     lo = v.nonneg(lam_lo, "lam_lo")
     hi = v.nonneg(lam_hi, "lam_hi")
@@ -664,346 +712,3 @@ def bisect_path_step(land: Landscape | str, penalty: str, lam_lo: float, lam_hi:
         else:
             lo, w_lo = mid, w
     return PathStep(land.name, penalty, lo, hi, w_lo, w_hi, step, halvings)
-
-
-# ------------------------------------------------------------------------------ plots
-
-_PEN_TEXT = {"none": "no penalty", "l1": "L1", "l2": "L2"}
-_MARK = {"none": "X", "l1": "o", "l2": "s"}
-
-
-def _levels(z: np.ndarray, zmin: float, n: int = 14) -> np.ndarray:
-    top = float(np.quantile(z, 0.85))
-    span = max(top - zmin, 1e-12)
-    return zmin + span * np.geomspace(2e-3, 1.0, n)
-
-
-def _ball(ax: object, penalty: str, w: np.ndarray, **kw: object) -> None:
-    """The boundary of the L1 diamond or L2 disc through ``w``: the constraint that w solves."""
-    t = np.linspace(0, 2 * np.pi, 400)
-    if penalty == "l1":
-        r = float(np.abs(w).sum())
-        ax.plot(r * np.array([1, 0, -1, 0, 1]), r * np.array([0, 1, 0, -1, 0]), **kw)
-    elif penalty == "l2":
-        r = float(np.hypot(*w))
-        ax.plot(r * np.cos(t), r * np.sin(t), **kw)
-
-
-def _draw_contours(ax: object, land: Landscape, penalty: str, lam: float, *, path: bool = False,
-                   ball: bool = False, legend: bool = True, stride: int = 1, n_levels: int = 14) -> PenalizedMinimum:
-    g1, g2, z = penalized_grid(land, penalty, lam)
-    mn = penalized_minimum(land, penalty, lam)
-    color = PENALTY_COLORS[penalty] if penalty != "none" else "0.35"
-    s = slice(None, None, stride)
-    ax.contour(g1[s, s], g2[s, s], z[s, s], levels=_levels(z, mn.objective, n_levels), colors=color, linewidths=0.8,
-               alpha=0.8, negative_linestyles="solid")
-    ax.axhline(0, color="0.75", lw=0.6, zorder=0)
-    ax.axvline(0, color="0.75", lw=0.6, zorder=0)
-    if path and penalty != "none":
-        _, W = landscape_path(land, penalty)
-        ax.plot(W[:, 0], W[:, 1], "-", color=color, lw=1.2, alpha=0.55, label="path as λ grows")
-    if ball and penalty != "none":
-        _ball(ax, penalty, mn.w, color=color, ls="--", lw=1.2, label="constraint through minimizer")
-    free = penalized_minimum(land, "none", 0.0)
-    ax.plot(*free.w, "X", color=PENALTY_COLORS["none"], ms=10, mec="white", mew=0.8, label="min f", zorder=5)
-    if penalty != "none":
-        ax.plot(*mn.w, _MARK[penalty], color=color, ms=9, mec="white", mew=1.0,
-                label=f"min f + {_PEN_TEXT[penalty]}", zorder=6)
-    (a, b), (c, d) = land.domain
-    ax.set(xlim=(a, b), ylim=(c, d), aspect="equal", xlabel="$w_1$", ylabel="$w_2$")
-    if legend:
-        ax.legend(loc="upper left", fontsize=7, frameon=True, framealpha=0.85)
-    return mn
-
-
-def plot_penalized_contours(land: Landscape | str, lam: float) -> "Figure":
-    """The source article's figure: contours of f + λ‖w‖₁ (left) and f + λ‖w‖² (right).
-
-    Each panel marks the minimizer of f (vermillion cross) and of the penalized cost. See
-    {ref}`chap-landscapes`.
-    """
-    land = _as_landscape(land)
-    lam = v.nonneg(lam, "lam")
-    fig, axes = new_figure(8.0, 3.9, ncols=2)
-    for ax, pen, title in zip(axes[0], ("l1", "l2"), ("$f + \\lambda\\|w\\|_1$", "$f + \\lambda\\|w\\|_2^2$")):
-        _draw_contours(ax, land, pen, lam)
-        ax.set_title(f"{title}, λ = {lam:.3g}", fontsize=10)
-    return fig
-
-
-def plot_constrained_view(land: Landscape | str, lam: float) -> "Figure":
-    """Contours of f alone, with the L1 diamond (left) and the L2 disc (right) through each minimizer.
-
-    The penalized minimizer also minimizes f on the ball ``{‖w‖ ≤ ‖w*‖}`` of its own norm,
-    so the level set of f through it touches the ball there: at a corner for L1 (an exact
-    zero), at a tangent point for L2. See {ref}`chap-landscapes`.
-    """
-    land = _as_landscape(land)
-    lam = v.nonneg(lam, "lam")
-    fig, axes = new_figure(8.0, 3.9, ncols=2)
-    g1, g2, z = penalized_grid(land, "none", 0.0)
-    for ax, pen, title in zip(axes[0], ("l1", "l2"), ("$\\|w\\|_1 \\leq t$", "$\\|w\\|_2 \\leq r$")):
-        mn = penalized_minimum(land, pen, lam)
-        color = PENALTY_COLORS[pen]
-        free = penalized_minimum(land, "none", 0.0)
-        ax.contour(g1, g2, z, levels=_levels(z, free.objective, 10), colors="0.6", linewidths=0.7,
-                   negative_linestyles="solid")
-        ax.contour(g1, g2, z, levels=[mn.f], colors=PENALTY_COLORS["none"], linewidths=1.4,
-                   negative_linestyles="solid")
-        (a, b), (c, d) = land.domain
-        ax.fill([], [], color=color, alpha=0.25)
-        if pen == "l1":
-            r = float(np.abs(mn.w).sum())
-            ax.fill(r * np.array([1, 0, -1, 0]), r * np.array([0, 1, 0, -1]), color=color, alpha=0.25, lw=0)
-        else:
-            r = float(np.hypot(*mn.w))
-            t = np.linspace(0, 2 * np.pi, 400)
-            ax.fill(r * np.cos(t), r * np.sin(t), color=color, alpha=0.25, lw=0)
-        _ball(ax, pen, mn.w, color=color, lw=1.5)
-        ax.plot(*free.w, "X", color=PENALTY_COLORS["none"], ms=10, mec="white", mew=0.8, label="min f")
-        ax.plot(*mn.w, _MARK[pen], color=color, ms=9, mec="white", mew=1.0, label=f"min f + {_PEN_TEXT[pen]}")
-        ax.axhline(0, color="0.75", lw=0.6, zorder=0)
-        ax.axvline(0, color="0.75", lw=0.6, zorder=0)
-        ax.set(xlim=(a, b), ylim=(c, d), aspect="equal", xlabel="$w_1$", ylabel="$w_2$")
-        ax.set_title(f"min f subject to {title}", fontsize=10)
-        ax.legend(loc="upper left", fontsize=7, framealpha=0.85)
-    return fig
-
-
-def plot_lasso_ridge_paths(X: np.ndarray, y: np.ndarray, names: tuple[str, ...], lams: np.ndarray) -> "Figure":
-    """Every coordinate of the L1 (left) and L2 (right) minimizer against λ (log axis).
-
-    The L1 panel marks the knots of the exact path (:func:`initreg.lasso_path`), where a
-    coordinate leaves or enters 0; the L2 panel marks with a dot each λ at which a
-    coordinate is 0 (:func:`ridge_zeros`): a single point, where it changes sign. See
-    {ref}`chap-landscapes`.
-    """
-    lams = v.array(lams, "lams", ndim=1)
-    if np.any(lams <= 0):
-        raise ValueError("lams must be > 0 for a log axis")
-    X = v.array(X, "X", ndim=2)
-    if len(names) != X.shape[1]:
-        raise ValueError(f"names must name every column of X ({X.shape[1]}); got {len(names)}")
-    path = lasso_path(X, y)
-    fig, axes = new_figure(8.0, 3.4, ncols=2, sharey=True)
-    styles = ["-", "--", ":", "-."]
-    for ax, pen in zip(axes[0], ("l1", "l2")):
-        W = np.array([path.at(l) for l in lams]) if pen == "l1" else regularization_path(X, y, "l2", lams)
-        for j, name in enumerate(names):
-            ax.plot(lams, W[:, j], styles[j % 4], color=PENALTY_COLORS[pen], lw=1.3)
-            ax.annotate(name, (lams[0], W[0, j]), xytext=(-3, 0), textcoords="offset points",
-                        ha="right", va="center", fontsize=7, color="0.25")
-        if pen == "l1":
-            for k in path.lams[1:-1]:
-                if lams[0] <= k <= lams[-1]:
-                    ax.axvline(k, color="0.7", lw=0.6, ls=":")
-        else:
-            zeros = np.concatenate(ridge_zeros(X, y).lams)
-            zeros = zeros[(zeros >= lams[0]) & (zeros <= lams[-1])]
-            ax.plot(zeros, np.zeros_like(zeros), "o", ms=5, color="black", mfc="white", mew=1.0, zorder=5,
-                    label="a coordinate is 0")
-            ax.legend(loc="lower right", fontsize=7, framealpha=0.85)
-        ax.axhline(0, color="0.4", lw=0.6)
-        ax.set_xscale("log")
-        ax.set(xlabel="λ", xlim=(lams[0] / 3.5, lams[-1]), title=f"{_PEN_TEXT[pen]} path")
-    axes[0, 0].set_ylabel("coefficient $w_j$")
-    return fig
-
-
-def plot_landscape_gallery(rel_lam: float = 1.0, names: tuple[str, ...] = LANDSCAPES[1:]) -> "Figure":
-    """Small multiples of the test functions: contours of f and the minimizers of f, f + L1 and
-    f + L2 at λ = rel_lam·λ₀ of each function. See {ref}`chap-landscapes`."""
-    rel_lam = v.nonneg(rel_lam, "rel_lam")
-    n = len(names)
-    ncols = 4
-    nrows = -(-n // ncols)
-    fig, axes = new_figure(8.0, 2.25 * nrows, ncols=ncols, nrows=nrows)
-    for ax, name in zip(axes.ravel(), names):
-        land = landscape(name)
-        g1, g2, z = penalized_grid(land, "none", 0.0)
-        ax.contour(g1, g2, z, levels=_levels(z, land.min_value, 12), colors="0.55", linewidths=0.6,
-                   negative_linestyles="solid")
-        for pen in ("none", "l1", "l2"):
-            mn = penalized_minimum(land, pen, rel_lam * land.lam0 if pen != "none" else 0.0)
-            ax.plot(*mn.w, _MARK[pen], color=PENALTY_COLORS[pen], ms=7, mec="white", mew=0.7,
-                    label=_PEN_TEXT[pen], zorder=5)
-        ax.axhline(0, color="0.8", lw=0.5, zorder=0)
-        ax.axvline(0, color="0.8", lw=0.5, zorder=0)
-        (a, b), (c, d) = land.domain
-        ax.set(xlim=(a, b), ylim=(c, d), aspect="equal", xticks=[], yticks=[])
-        ax.set_title(f"{land.title}, λ₀ = {land.lam0:.3g}", fontsize=8)
-    for ax in axes.ravel()[n:]:
-        ax.set_axis_off()
-    axes[0, 0].legend(loc="lower left", fontsize=6, framealpha=0.85)
-    return fig
-
-
-# ------------------------------------------------------------------- interactive figure
-
-_REL_GRID = tuple(float(x) for x in 10.0 ** np.linspace(-1.5, 0.0, 4))
-
-
-def _explore_compute(name: str, penalty: str, rel_lam: float) -> dict:
-    land = landscape(name)
-    # the static grid's λ/λ₀ are path values: look them up so frames reuse the path's minima
-    near = [r for r in _PATH_REL if abs(r - float(rel_lam)) <= 1e-12 * r]
-    lam = (near[0] if near else float(rel_lam)) * land.lam0
-    lams, W = landscape_path(land, penalty)
-    mn = penalized_minimum(land, penalty, lam)
-    return {"land": land, "lam": lam, "min": mn, "lams": lams, "W": W,
-            "free": penalized_minimum(land, "none", 0.0),
-            "contours": _contour_paths(land.name, penalty, lam, mn.objective, _EXPLORE_LEVELS, _EXPLORE_STRIDE)}
-
-
-#: The live figure draws 10 contour levels on every other point of the grid (121 × 121).
-_EXPLORE_LEVELS = 10
-_EXPLORE_STRIDE = 2
-
-
-@functools.lru_cache(maxsize=256)
-def _contour_paths(name: str, penalty: str, lam: float, zmin: float, n_levels: int, stride: int) -> tuple:
-    """The contour lines of f + P as matplotlib Paths, one per level: what ``ax.contour`` draws.
-
-    The same contour generator and settings as ``Axes.contour`` (``contour.algorithm``,
-    ``contour.corner_mask``), so a kept collection can show them with ``set_paths``.
-    """
-    import contourpy
-    import matplotlib as mpl
-    from matplotlib.path import Path
-
-    g1, g2, z = penalized_grid(name, penalty, lam)
-    s = slice(None, None, stride)
-    corner = mpl.rcParams["contour.corner_mask"]
-    gen = contourpy.contour_generator(g1[s, s], g2[s, s], z[s, s], name=mpl.rcParams["contour.algorithm"],
-                                      corner_mask=True if corner == "legacy" else corner,
-                                      line_type=contourpy.LineType.SeparateCode)
-    paths = []
-    for level in _levels(z, zmin, n_levels):
-        vs, cs = gen.create_contour(level)
-        paths.append(Path(np.concatenate(vs), np.concatenate(cs)) if len(vs) else Path(np.empty((0, 2))))
-    return tuple(paths)
-
-
-def _explore_setup(fig: "Figure") -> dict:
-    """The live figure's axes and artists, empty: :func:`_explore_update` fills them."""
-    from matplotlib.collections import Collection
-    from matplotlib.ticker import NullLocator
-
-    # fixed margins and few ticks, not the constrained layout: tick labels change with the function
-    fig.set_layout_engine("none")
-    ax, bx = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.1], "left": 0.07, "right": 0.985,
-                                             "bottom": 0.15, "top": 0.9, "wspace": 0.22})
-    # left: contours of f + P (a kept collection whose paths change), path, ball and minimizers
-    contours = Collection(facecolors="none", linewidths=0.8, alpha=0.8, zorder=2)
-    contours.set_paths([])
-    ax.add_collection(contours, autolim=False)
-    ax.axhline(0, color="0.75", lw=0.6, zorder=0)
-    ax.axvline(0, color="0.75", lw=0.6, zorder=0)
-    (path,) = ax.plot([], [], "-", lw=1.2, alpha=0.55, label="path as λ grows")
-    (ball,) = ax.plot([], [], ls="--", lw=1.2, label="constraint through minimizer")
-    ax.plot([], [], "X", color=PENALTY_COLORS["none"], ms=10, mec="white", mew=0.8, label="min f", zorder=5)
-    free = ax.lines[-1]
-    (mark,) = ax.plot([], [], "o", ms=9, mec="white", mew=1.0, zorder=6)
-    ax.set_aspect("equal")
-    ax.tick_params(labelsize=7)
-    # right: the minimizer's coordinates along the path, against λ/λ₀ (a fixed axis)
-    coords = [bx.plot([], [], ls, lw=1.4, label=f"$w_{j + 1}$")[0] for j, ls in ((0, "-"), (1, "--"))]
-    dots = [bx.plot([], [], "o", ms=7, mec="white")[0] for _ in range(2)]
-    rel = np.asarray(_PATH_REL)
-    bx.plot(np.full(2, rel[0] / 1.6), np.zeros(2), "X", color=PENALTY_COLORS["none"], ms=7, mec="white",
-            clip_on=False)
-    free_dots = bx.lines[-1]
-    vline = bx.axvline(1.0, color="0.3", lw=0.8, ls=":")
-    bx.axhline(0, color="0.5", lw=0.6)
-    bx.set_xscale("log")
-    bx.set(xlabel="λ / λ₀", xlim=(rel[0] / 2, rel[-1]), xticks=[0.01, 0.1, 1, 10],
-           xticklabels=["0.01", "0.1", "1", "10"])
-    bx.xaxis.set_minor_locator(NullLocator())
-    bx.yaxis.set_major_locator(MaxNLocator(5))
-    bx.tick_params(labelsize=8)
-    legend = bx.legend(handles=coords, frameon=False, fontsize=8, loc="best")
-    # Titles at y = 1 and axis labels at fixed places, so a frame does not measure every tick
-    # label to place them (a third of the render): the same places as the automatic ones,
-    # since the axes are fixed (no layout engine) and so are bx's x tick labels.
-    titles = (ax.set_title(" ", fontsize=9, y=1.0), bx.set_title(" ", fontsize=9, y=1.0))
-    fig.draw_without_rendering()
-    bottom = bx.xaxis.label.get_position()[1]  # pixels, below bx's x tick labels
-    bx.xaxis.set_label_coords(0.5, (bottom - bx.bbox.y0) / bx.bbox.height)
-    for axis in (ax.xaxis, ax.yaxis, bx.yaxis):  # no label: nothing to place
-        axis.set_label_coords(0.5, 0.5)
-    return {"ax": ax, "bx": bx, "contours": contours, "path": path, "ball": ball, "free": free, "mark": mark,
-            "coords": coords, "dots": dots, "free_dots": free_dots, "vline": vline, "legend": legend,
-            "titles": titles}
-
-
-def _explore_update(st: dict, data: dict, name: str, penalty: str, rel_lam: float) -> None:
-    """Show one combination: every artist, limit, tick and text that depends on the values."""
-    land, lam, mn, free = data["land"], data["lam"], data["min"], data["free"]
-    color = PENALTY_COLORS[penalty] if penalty != "none" else "0.35"
-    ax, bx = st["ax"], st["bx"]
-    # left panel
-    st["contours"].set_paths(list(data["contours"]))
-    st["contours"].set_edgecolor(color)
-    pen = penalty != "none"
-    W = data["W"] if pen else np.empty((0, 2))
-    st["path"].set_data(W[:, 0], W[:, 1])
-    st["path"].set_color(color)
-    if penalty == "l1":
-        r = float(np.abs(mn.w).sum())
-        bx_, by_ = r * np.array([1, 0, -1, 0, 1]), r * np.array([0, 1, 0, -1, 0])
-    elif penalty == "l2":
-        r = float(np.hypot(*mn.w))
-        t = np.linspace(0, 2 * np.pi, 400)
-        bx_, by_ = r * np.cos(t), r * np.sin(t)
-    else:
-        bx_ = by_ = np.empty(0)
-    st["ball"].set_data(bx_, by_)
-    st["ball"].set_color(color)
-    st["free"].set_data([free.w[0]], [free.w[1]])
-    st["mark"].set_data([mn.w[0]] if pen else [], [mn.w[1]] if pen else [])
-    st["mark"].set_marker(_MARK[penalty])
-    st["mark"].set_color(color)
-    (a, b), (c, d) = land.domain
-    ax.set_xlim(a, b)
-    ax.set_ylim(c, d)
-    ax.set_xticks([a, 0, b])
-    ax.set_yticks([c, 0, d])
-    st["titles"][0].set_text(f"{land.title.split(' (')[0]}: f + {_PEN_TEXT[penalty]}")
-    # right panel
-    rel = data["lams"] / land.lam0
-    for j in range(2):
-        st["coords"][j].set_data(rel, data["W"][:, j])
-        st["dots"][j].set_data([rel_lam], [mn.w[j]])
-        st["dots"][j].set_marker(_MARK[penalty])
-        for line in (st["coords"][j], st["dots"][j], st["legend"].legend_handles[j]):
-            line.set_color(color)
-    st["free_dots"].set_ydata(free.w)
-    st["vline"].set_xdata([rel_lam, rel_lam])
-    # autoscale w over what is plotted (and 0, the axhline), as a new axes would; not relim(),
-    # which maps the axhline through the previous frame's limits and can leave 1e-16 behind
-    ys = np.concatenate([data["W"].ravel(), mn.w, free.w, [0.0]])
-    bx.dataLim.intervaly = (float(ys.min()), float(ys.max()))
-    bx.autoscale_view(scalex=False)
-    w = ", ".join(f"{x:.3g}" for x in mn.w)
-    st["titles"][1].set_text(f"λ = {lam:.3g}: minimizer w = ({w})")
-
-
-@register_figure
-def landscape_explorer() -> Explorable:
-    """Live figure of {ref}`chap-landscapes`: pick the landscape, the penalty and λ."""
-    return Explorable(
-        _explore_update,
-        [Choice("name", {landscape(n).title.split(" (")[0]: n for n in LANDSCAPES}, label="function"),
-         Choice("penalty", {"L1": "l1", "L2": "l2"}, label="penalty"),
-         Slider("rel_lam", _REL_GRID[0], _REL_GRID[-1], grid=list(_REL_GRID), log=True, label="λ / λ₀",
-                default=_REL_GRID[3], fmt="{:.2g}")],
-        setup=_explore_setup,
-        compute=_explore_compute,
-        caption=("Contours of f + P (left) with the minimizer of f (cross), the penalized minimizer (dot "
-                 "or square), its path as λ grows (solid) and the L1 diamond or L2 circle through it "
-                 "(dashed); right, the two coordinates of the minimizer against λ/λ₀, where λ₀ is the "
-                 "function's reference strength ‖∇f(0)‖∞ (λ_max for least squares; 1 where ∇f(0) = 0)."),
-        alt=("Contour plot of the {name} function with the {penalty} penalty at lambda over lambda-zero "
-             "{rel_lam}, its minimizers marked, and the minimizer's coordinates plotted against lambda."),
-        name="fig-landscape-explorer",
-    )

@@ -27,6 +27,7 @@ __all__ = [
     "lasso_path",
 ]
 
+
 def _ls_args(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     X = v.array(X, "X", ndim=2)
     y = v.array(y, "y", ndim=1)
