@@ -1,12 +1,12 @@
-"""Penalties, update rules, their dynamics, and the exact regularized least-squares minimizer."""
+"""Penalties, update rules and their dynamics (the exact least-squares minimizers: test_minimizers.py)."""
 
 import math
 
 import numpy as np
 import pytest
-from sklearn.linear_model import Lasso, Ridge, lars_path
 
 import initreg
+import initreg.figures  # noqa: F401  (registers the book's figures)
 from initreg.explorable import FIGURES
 
 SHAPES = [(), (7,), (3, 4), (2, 3, 5)]
@@ -279,198 +279,149 @@ def test_dynamics_bad_input():
         initreg.penalty_dynamics(1.0, 0.1, 0.1, 5, "l1", data_grad=3)
 
 
-def test_update_rule_explorer_is_registered_and_light():
+@pytest.mark.parametrize("rule", initreg.DYNAMICS_RULES)
+def test_penalty_alone_is_the_dynamics_with_the_data_off(rule):
+    w0 = np.array([[0.73, -0.41], [0.05, 0.0]])
+    run = initreg.penalty_alone(w0, 0.05, 30, rule)
+    assert run.rule == rule and run.alpha_lam == 0.05 and run.steps == 30 and run.w.shape == (31, 2, 2)
+    np.testing.assert_array_equal(run.w, initreg.penalty_dynamics(w0, 1.0, 0.05, 30, rule))
+    # only the product αλ acts: α = 0.1, λ = 0.5 takes the same steps, up to rounding
+    np.testing.assert_allclose(run.w, initreg.penalty_dynamics(w0, 0.1, 0.5, 30, rule), rtol=0, atol=1e-15)
+
+
+def test_penalty_alone_shares_are_counted_and_runs_cached():
+    rng = np.random.default_rng(3)
+    w0 = rng.normal(0.0, 0.25, 500)
+    run = initreg.penalty_alone(w0, 0.02, 40, "l1_proximal")
+    for t in (0, 7, 40):
+        w = initreg.penalty_dynamics(w0, 1.0, 0.02, t, "l1_proximal")[-1]
+        assert run.zero_fraction(t) == sum(x == 0.0 for x in w) / 500
+        assert run.band_fraction(t) == sum(abs(x) <= 0.02 for x in w) / 500
+    assert run.zero_fraction(0) == 0.0 < run.zero_fraction(7) < run.zero_fraction(40)
+    l1 = initreg.penalty_alone(w0, 0.02, 40, "l1")
+    assert l1.zero_fraction(40) == 0.0 and l1.band_fraction(40) > 0.9  # near 0, never at 0
+    assert initreg.penalty_alone(list(w0), 0.02, 40, "l1_proximal") is run  # cached, whatever the container
+    assert initreg.penalty_alone(w0, 0.03, 40, "l1_proximal") is not run
+    with pytest.raises(ValueError, match="read-only"):
+        run.w[0, 0] = 1.0
+
+
+@pytest.mark.parametrize("args, exc, match", [
+    (([1.0], 0.1, 5, "l3"), ValueError, "l2, l1, l1_proximal, l1_playground"),
+    (([1.0], -0.1, 5, "l1"), ValueError, "alpha_lam"),
+    (([1.0], 0.1, 2.5, "l1"), ValueError, "steps"),
+    (([np.nan], 0.1, 5, "l1"), ValueError, "finite"),
+    (("w", 0.1, 5, "l1"), TypeError, "w0"),
+])
+def test_penalty_alone_bad_input(args, exc, match):
+    with pytest.raises(exc, match=match):
+        initreg.penalty_alone(*args)
+
+
+def test_penalty_alone_step_out_of_range():
+    run = initreg.penalty_alone([0.3], 0.1, 5, "l1")
+    with pytest.raises(ValueError, match="at most the run's 5 steps"):
+        run.zero_fraction(6)
+    with pytest.raises(ValueError, match="non-negative integer"):
+        run.band_fraction(-1)
+    empty = initreg.penalty_alone(np.zeros(0), 0.1, 5, "l1")  # the iterates of no weights, as penalty_dynamics
+    assert empty.w.shape == (6, 0)
+    with pytest.raises(ValueError, match="no weights"):
+        empty.zero_fraction(2)
+
+
+# ------------------------------------------------------------------ the chapter's figures
+
+def test_update_rule_explorer_controls_and_panels():
+    from initreg.explorable import MIN_POSITIONS
+
     assert "update_rule_explorer" in FIGURES
     ex = FIGURES["update_rule_explorer"]()
-    assert ex.n_frames <= 120
-    assert ex.retained  # setup once, update per frame
+    rule, alpha_lam, steps = ex.controls
+    assert rule.grid == list(initreg.RULES)
+    assert alpha_lam.kind == "strength" and len(alpha_lam.values) >= MIN_POSITIONS
+    ratios = np.diff(np.log(alpha_lam.values))
+    assert np.all(ratios > 0) and np.ptp(ratios) < 0.1, "a log grid (values rounded to two digits)"
+    assert all(alpha_lam.describe(x) == f"{x:g}" for x in alpha_lam.values), "the slider shows the value used"
+    assert steps.kind == "time" and steps.play and len(steps.values) >= MIN_POSITIONS
+    trajectories, histogram = ex.panels
+    assert trajectories.depends == ("rule", "alpha_lam") and trajectories.cursor == "steps"
+    assert histogram.depends is None  # every control
+    assert sum(p.width for p in ex.panels) <= 7.2 and all(p.width <= 4.5 for p in ex.panels)
+    assert ex.n_renders == 3 * len(alpha_lam.values) * (1 + len(steps.values))
 
 
-def test_update_rule_explorer_frame_shows_its_values():
+@pytest.mark.parametrize("rule, alpha_lam, steps", [("l1_proximal", 0.04, 40), ("l2", 0.08, 0), ("l1", 0.01, 60),
+                                                    ("l1", 0.02, 20)])
+def test_update_rule_explorer_frame_shows_its_values(rule, alpha_lam, steps):
     from matplotlib.colors import to_hex
 
     from initreg.figures.style import PENALTY_COLORS
 
     ex = FIGURES["update_rule_explorer"]()
     cv = ex.canvas()
+    cv.show(ex.values(rule=rule, alpha_lam=alpha_lam, steps=steps))
     s = cv.state
-    for rule, alpha_lam, steps in [("l1_proximal", 0.04, 40), ("l2", 0.08, 0), ("l1", 0.01, 60)]:
-        cv.show(rule=rule, alpha_lam=alpha_lam, steps=steps)
-        data = ex.compute(rule=rule, alpha_lam=alpha_lam, steps=steps)
-        color = PENALTY_COLORS["l2" if rule == "l2" else "l1"]
-        assert s["ax"].get_title().endswith(f"αλ = {alpha_lam:g}")
-        assert s["bx"].get_title().startswith(f"3000 weights at t = {steps}: ")
-        assert f"{data['inside']:.0%} in ±αλ" in s["bx"].get_title()
-        for i, line in enumerate(s["lines"]):
-            np.testing.assert_array_equal(line.get_ydata(), data["fan"][:, i])
-            assert to_hex(line.get_color()) == to_hex(color)
-            assert line.get_linestyle() == ("--" if rule == "l1_proximal" else "-")
-        assert list(s["mark"].get_xdata()) == [steps, steps]
-        counts, edges = np.histogram(data["pop"], np.linspace(-0.6, 0.6, 121))
-        np.testing.assert_array_equal(s["hist"].get_data().values, counts)
-        assert to_hex(s["hist"].get_facecolor()) == to_hex(s["leg_patch"].get_facecolor()) == to_hex(color)
-        assert s["leg_text"].get_text() == f"$w_{{{steps}}}$"
-        assert s["band"].get_y() == pytest.approx(-alpha_lam) and s["band"].get_height() == pytest.approx(2 * alpha_lam)
-        assert s["bx_band"].get_x() == pytest.approx(-alpha_lam)
-    # the legend is drawn as plain artists: no Legend left to lay out at every frame
-    assert s["bx"].get_legend() is None
-    assert [t.get_text() for t in s["bx"].texts] == ["$w_0$", "$w_{60}$"]
+    data = ex.compute(rule=rule, alpha_lam=alpha_lam, steps=steps)
+    fan, sample = data["fan"], data["sample"]
+    assert fan.w[0].tolist() == [-0.5, -0.3, -0.1, 0.1, 0.3, 0.5] and sample.w.shape[1] == 3000
+    np.testing.assert_array_equal(fan.w, initreg.penalty_dynamics(fan.w[0], 1.0, alpha_lam, 60, rule))
+    np.testing.assert_array_equal(sample.w, initreg.penalty_dynamics(sample.w[0], 1.0, alpha_lam, 60, rule))
+    color = PENALTY_COLORS["l2" if rule == "l2" else "l1"]
+    tr = s["tr"]
+    assert tr.ax.get_title() == f"{initreg.RULE_LABELS[rule]}, αλ = {alpha_lam:g}"
+    for i, line in enumerate(tr.lines):
+        np.testing.assert_array_equal(line.get_ydata(), fan.w[:, i])
+        assert to_hex(line.get_color()) == to_hex(color)
+        assert line.get_linestyle() == ("--" if rule == "l1_proximal" else "-")
+    assert tr.band.get_y() == pytest.approx(-alpha_lam) and tr.band.get_height() == pytest.approx(2 * alpha_lam)
+    assert list(s["cursor"].get_xdata()) == [steps, steps]
+    # the histogram: the weights at step t other than exact zeros, and a stem as tall as the zeros
+    w = sample.w[steps]
+    edges = (np.arange(-60, 62) - 0.5) * 0.01
+    np.testing.assert_array_equal(s["hist"].get_data().values, np.histogram(w[w != 0], edges)[0])
+    zeros = int(np.sum(w == 0))
+    assert s["stem"].get_visible() == (zeros > 0)
+    if zeros:
+        assert s["stem"].get_ydata()[1] == zeros
+    assert to_hex(s["hist"].get_facecolor()) == to_hex(s["key"].get_facecolor()) == to_hex(color)
+    assert s["band"].get_x() == pytest.approx(-alpha_lam) and s["band"].get_width() == pytest.approx(2 * alpha_lam)
+    title = s["bx"].get_title()
+    assert title.startswith("exactly 0: ") and ", in ±αλ: " in title
+    assert title.endswith(f"{round(100 * np.mean(np.abs(w) <= alpha_lam))}%")
+
+
+def test_update_rule_explorer_shares_say_0_and_100_only_when_exact():
+    from initreg.figures.update_rules import _share
+
+    assert [_share(x) for x in (0.0, 0.001, 0.004, 0.5, 0.996, 1.0)] == ["0%", "<1%", "<1%", "50%", ">99%", "100%"]
 
 
 def test_plot_penalty_dynamics_draws_one_panel_per_rule():
-    fig = initreg.plot_penalty_dynamics(0.1, 0.2, [-0.5, 0.2, 0.5], 30)
-    axes = fig.axes
-    assert len(axes) == 3
-    for ax in axes:
-        assert len([ln for ln in ax.get_lines() if len(ln.get_xdata()) == 31]) == 3
+    w0, alpha, lam, steps = [-0.5, 0.2, 0.5], 0.1, 0.2, 30
+    ex = initreg.plot_penalty_dynamics(alpha, lam, w0, steps)
+    assert [p.name for p in ex.panels] == list(initreg.RULES) and ex.controls == ()
+    assert sum(p.width for p in ex.panels) <= 7.2
+    cv = ex.canvas()
+    for rule in initreg.RULES:
+        (ax,) = cv.panels[rule].axes
+        lines = [ln for ln in ax.get_lines() if len(ln.get_xdata()) == steps + 1]
+        assert len(lines) == 3
+        traj = initreg.penalty_dynamics(w0, alpha, lam, steps, rule)
+        for i, line in enumerate(lines):
+            np.testing.assert_array_equal(line.get_ydata(), traj[:, i])
+        lo, hi = ax.get_ylim()
+        assert all(lo <= t <= hi for t in ax.get_yticks()), "no tick label outside the axes"
+    assert "left" not in ex.caption.lower() and "right" not in ex.caption.lower()
+    assert ex.check() == 3
 
 
-# ------------------------------------------------------------------ exact minimizers
-
-def problem(m, p, seed):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(m, p)) @ np.diag(rng.uniform(0.5, 2.0, p))
-    w_true = rng.normal(size=p) * (rng.random(p) < 0.5)
-    y = X @ w_true + 0.5 * rng.normal(size=m)
-    return X, y
-
-
-def gradient(X, y, w):
-    return X.T @ (X @ w - y) / X.shape[0]
-
-
-@pytest.mark.parametrize("m,p,seed", [(50, 2, 0), (80, 8, 1), (30, 60, 2), (200, 25, 3)])
-@pytest.mark.parametrize("frac", [0.02, 0.2, 0.7])
-def test_l1_minimizer_satisfies_kkt(m, p, seed, frac):
-    X, y = problem(m, p, seed)
-    lam = frac * initreg.lasso_lambda_max(X, y)
-    w = initreg.regularized_minimizer(X, y, "l1", lam)
-    g = gradient(X, y, w)
-    nz = w != 0
-    assert np.all(np.abs(g[~nz]) <= lam + 1e-8)
-    np.testing.assert_allclose(g[nz], -lam * np.sign(w[nz]), atol=1e-8)
-    assert initreg.kkt_violation(X, y, w, "l1", lam) <= 1e-8
-
-
-@pytest.mark.parametrize("m,p,seed", [(50, 2, 0), (30, 60, 2), (200, 25, 3)])
-def test_l2_minimizer_has_zero_gradient(m, p, seed):
-    X, y = problem(m, p, seed)
-    for lam in (1e-4, 0.1, 10.0):
-        w = initreg.regularized_minimizer(X, y, "l2", lam)
-        np.testing.assert_allclose(gradient(X, y, w) + 2 * lam * w, 0.0, atol=1e-10)
-        assert np.all(w != 0)
-
-
-@pytest.mark.parametrize("m,p,seed", [(60, 5, 4), (40, 80, 5)])
-def test_against_scikit_learn(m, p, seed):
-    X, y = problem(m, p, seed)
-    lam = 0.1 * initreg.lasso_lambda_max(X, y)
-    lasso = Lasso(alpha=lam, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y).coef_
-    np.testing.assert_allclose(initreg.regularized_minimizer(X, y, "l1", lam), lasso, atol=1e-7)
-    ridge = Ridge(alpha=2 * m * lam, fit_intercept=False, solver="cholesky").fit(X, y).coef_
-    np.testing.assert_allclose(initreg.regularized_minimizer(X, y, "l2", lam), ridge, rtol=1e-9, atol=1e-12)
-
-
-def test_unpenalized_is_least_squares_and_minimum_norm():
-    X, y = problem(40, 4, 6)
-    np.testing.assert_allclose(initreg.regularized_minimizer(X, y, "none", 0.0), np.linalg.solve(X.T @ X, X.T @ y),
-                               rtol=1e-10)
-    Xd = np.c_[X, X[:, :1]]  # a repeated column: many minimizers
-    w = initreg.regularized_minimizer(Xd, y, "none", 0.0)
-    np.testing.assert_allclose(w, np.linalg.pinv(Xd) @ y, rtol=1e-8)
-    assert initreg.kkt_violation(Xd, y, w, "none", 0.0) < 1e-10
-    # penalty "none" ignores λ; λ = 0 with L1 or L2 is least squares too
-    np.testing.assert_allclose(initreg.regularized_minimizer(X, y, "l1", 0.0), initreg.regularized_minimizer(X, y, "none", 5.0))
-
-
-def test_lambda_max_zeroes_everything():
-    X, y = problem(50, 6, 7)
-    lmax = initreg.lasso_lambda_max(X, y)
-    assert np.all(initreg.regularized_minimizer(X, y, "l1", lmax) == 0.0)
-    assert np.count_nonzero(initreg.regularized_minimizer(X, y, "l1", lmax * (1 - 1e-6))) == 1
-
-
-def test_objective_is_minimal_at_the_minimizer():
-    X, y = problem(40, 5, 8)
-    rng = np.random.default_rng(0)
-    for pen in ("l1", "l2"):
-        w = initreg.regularized_minimizer(X, y, pen, 0.1)
-        best = initreg.regularized_objective(X, y, w, pen, 0.1)
-        for _ in range(20):
-            assert initreg.regularized_objective(X, y, w + 1e-3 * rng.normal(size=5), pen, 0.1) > best
-
-
-@pytest.mark.parametrize("kwargs,match", [
-    (dict(lam=-0.1), "lam must be >= 0"),
-    (dict(lam=float("inf")), "lam must be finite"),
-    (dict(lam=float("nan")), "lam must be finite"),
-    (dict(penalty="lasso"), "penalty must be one of none, l1, l2"),
-    (dict(y=np.ones(9)), "same number of rows"),
-    (dict(X=np.ones(10)), "X must have 2 dimension"),
-    (dict(y=np.ones((10, 1))), "y must have 1 dimension"),
-    (dict(X=np.r_[np.full((1, 3), np.nan), np.ones((9, 3))]), "X must contain only finite"),
-    (dict(y=np.r_[np.nan, np.ones(9)]), "y must contain only finite"),
-    (dict(X=np.ones((10, 0))), "at least one row and one column"),
+@pytest.mark.parametrize("args, exc, match", [
+    ((0.1, 0.2, [], 30), ValueError, "at least one"),
+    ((0.1, 0.2, [[0.1]], 30), ValueError, "dimension"),
+    ((-0.1, 0.2, [0.1], 30), ValueError, "alpha"),
+    ((0.1, 0.2, [0.1], 0), ValueError, "steps"),
 ])
-def test_minimizer_bad_input(kwargs, match):
-    args = dict(X=np.random.default_rng(0).normal(size=(10, 3)), y=np.ones(10), penalty="l1", lam=0.1)
-    args.update(kwargs)
-    with pytest.raises(ValueError, match=match):
-        initreg.regularized_minimizer(**args)
-
-
-def test_minimizer_bad_types():
-    with pytest.raises(TypeError, match="lam"):
-        initreg.regularized_minimizer(np.ones((3, 2)), np.ones(3), "l1", "0.1")
-    with pytest.raises(TypeError, match="penalty"):
-        initreg.regularized_minimizer(np.ones((3, 2)), np.ones(3), None, 0.1)
-
-
-# ------------------------------------------------------------------ paths
-
-def test_regularization_path_rows_are_minimizers():
-    X, y = problem(60, 6, 9)
-    lams = np.geomspace(1e-3, 2.0, 12)
-    for pen in ("l1", "l2"):
-        W = initreg.regularization_path(X, y, pen, lams)
-        for lam, w in zip(lams, W):
-            assert initreg.kkt_violation(X, y, w, pen, lam) < 1e-9
-    W2 = initreg.regularization_path(X, y, "l2", np.geomspace(1e-3, 1e4, 30))
-    assert np.all(W2 != 0)  # L2 shrinks, never zeroes
-    with pytest.raises(ValueError, match="lams"):
-        initreg.regularization_path(X, y, "l1", [0.1, -0.1])
-
-
-@pytest.mark.parametrize("m,p,seed", [(442, 10, None), (80, 6, 10), (25, 40, 11)])
-def test_lasso_path_matches_lars_and_minimizer(m, p, seed):
-    if seed is None:
-        X, y = initreg.diabetes_features(("age", "sex", "bmi", "bp", "s1", "s2", "s3", "s4", "s5", "s6"))
-    else:
-        X, y = problem(m, p, seed)
-    path = initreg.lasso_path(X, y)
-    alphas, _, coefs = lars_path(X, y, method="lasso")
-    np.testing.assert_allclose(path.lams, alphas, rtol=1e-9, atol=1e-13)
-    np.testing.assert_allclose(path.coefs, coefs.T, atol=1e-9)
-    assert path.lams[0] == pytest.approx(initreg.lasso_lambda_max(X, y), rel=1e-14)
-    rng = np.random.default_rng(0)
-    for lam in rng.uniform(0.01, 1.2, 6) * path.lams[0]:
-        np.testing.assert_allclose(path.at(lam), initreg.regularized_minimizer(X, y, "l1", lam), atol=1e-9)
-
-
-def test_zero_lambda_is_where_a_coordinate_stays_zero():
-    X, y = problem(100, 5, 12)
-    path = initreg.lasso_path(X, y)
-    for j, lz in enumerate(path.zero_lambda):
-        if lz == 0:
-            continue
-        above = initreg.regularized_minimizer(X, y, "l1", lz * (1 + 1e-9))
-        below = initreg.regularized_minimizer(X, y, "l1", lz * (1 - 1e-6))
-        assert above[j] == 0.0 and below[j] != 0.0
-
-
-def test_lasso_path_with_a_repeated_column_is_still_optimal():
-    X, y = problem(40, 3, 13)
-    Xd = np.c_[X, X[:, 0]]  # the minimizer is not unique; the path must still be one of them
-    path = initreg.lasso_path(Xd, y)
-    for lam, w in zip(path.lams, path.coefs):
-        assert initreg.kkt_violation(Xd, y, w, "l1", lam) < 1e-10
+def test_plot_penalty_dynamics_bad_input(args, exc, match):
+    with pytest.raises(exc, match=match):
+        initreg.plot_penalty_dynamics(*args)
