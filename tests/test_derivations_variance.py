@@ -217,8 +217,8 @@ def test_square_spread_is_sqrt2_and_sqrt5_and_matches_sampling():
         assert sq.std() / sq.mean() == pytest.approx(float(initreg.square_spread(act)), rel=0.02)
 
 
-def test_the_spread_constants_of_diagnostics_are_the_derived_ones():
-    from initreg.diagnostics import _SQUARE_SPREAD
+def test_the_spread_constants_of_propagation_are_the_derived_ones():
+    from initreg.propagation import _SQUARE_SPREAD
 
     for act, c in _SQUARE_SPREAD.items():
         assert c == pytest.approx(float(initreg.square_spread(act)), rel=1e-14)
@@ -285,3 +285,24 @@ def test_layer_factors_measure_both_fans_and_their_spread():
 def test_bad_inputs_of_the_new_functions(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+def test_the_derivations_draw_nothing():
+    """Layer 1: the derivations import no drawing layer, not even inside a function; their figure
+    (the tanh ratio) is in initreg.figures.derivation, still importable from initreg."""
+    import ast
+    from pathlib import Path
+
+    from initreg.derivations import variance
+
+    names = set()
+    for node in ast.walk(ast.parse(Path(variance.__file__).read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            names.add(("." * node.level) + (node.module or ""))
+    assert not [n for n in names if n.startswith(("matplotlib", "ipywidgets", "..figures", "..explorable"))], names
+    assert not [n for n in variance.__all__ if n.startswith("plot_")]
+    from initreg.figures.derivation import plot_activation_variance
+
+    assert initreg.plot_activation_variance is plot_activation_variance

@@ -221,9 +221,23 @@ MUTANTS: list[Mutant] = [
                 return math.sqrt(5.0 / 4.0 / self.width)
             return _factor_spread(self)
 
-        _factor_spread = initreg.SignalPropagation.factor_spread
+        _factor_spread = initreg.propagation.SignalPropagation.factor_spread
         replace(initreg.derivations.variance, "square_spread", square_spread)
-        replace(initreg.SignalPropagation, "factor_spread", factor_spread)
+        replace(initreg.propagation.SignalPropagation, "factor_spread", factor_spread)
+    """),
+    Mutant("explorer-rescaled-by-gain-k", "the interactive figure's linear and ReLU networks rescaled as if W[l] "
+           "were multiplied by k instead of √k: layer l's variance multiplied by k^(2l), not k^l",
+           ("xavier-derivation",), """
+        import math
+        SP = initreg.propagation.SignalPropagation
+
+        def rescaled(self, k):
+            scale = (k / self.k) ** (2 * np.arange(self.depth + 1))
+            return SP(self.activation, float(k), self.width, self.var_z * scale, self.var_a * scale,
+                      self.mean_square_a * scale, [s * math.sqrt(c) for s, c in zip(self.samples, scale)])
+
+        replace(SP, "rescaled", rescaled)
+        initreg.propagation.explorer_network.cache_clear()
     """),
     # ------------------------------------------------------------ deep-networks
     Mutant("tanh-saturation-0.9", "a tanh unit counted as saturated from |a| > 0.9 (slope 0.19) instead of 0.99, "
@@ -247,6 +261,21 @@ MUTANTS: list[Mutant] = [
            "stated as 1/n (not 1/(3n))", ("deep-networks",), """
         one_over_n = lambda n_in, n_out: 1.0 / n_in
         mutate_schemes({"standard": one_over_n}, {"standard": uniform(one_over_n)})
+    """),
+    Mutant("deep-playground-gain-k", "the deep playground's N(0, k/n) drawn with gain k instead of √k "
+           "(variance k²/n), in its statistics, its sweep and its figure", ("deep-networks",), """
+        import functools
+        D = initreg.deep
+
+        def _playground_stats(activation, k, depth, width):
+            X, y = D._playground_data()
+            net = initreg.Network((X.shape[1], *([width] * depth), 10), activation,
+                                  init=initreg.initializer("xavier", gain=k), rng=np.random.default_rng(7))
+            with np.errstate(over="ignore", invalid="ignore", under="ignore"):
+                return initreg.layer_stats(net, X, y)
+
+        replace(D, "_playground_stats", _playground_stats)
+        replace(D, "_cached_playground_stats", functools.lru_cache(maxsize=16)(_playground_stats))
     """),
     # ------------------------------------------------------------- update-rules
     Mutant("l2-gradient-lambda-w", "the L2 gradient taken as λw (the λ/2 convention's) while the cost stays λΣw²: "

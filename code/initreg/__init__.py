@@ -21,6 +21,7 @@ One module per concept, in the order of the book, in three layers that import do
 ==================  ===============================================================
 ``generalization``  under- and over-fitting, measured (the introduction)
 ``playground``      initialization on the toy sets: symmetry, too small, too large
+``propagation``     random inputs through random deep networks, layer by layer (Part I)
 ``diagnostics``     per-layer statistics of activations and gradients (Part I)
 ``deep``            deep networks reproduced from the papers (Part I)
 ``weights``         what the penalties do to a trained network's weights (Part II)
@@ -48,6 +49,7 @@ from .claims import *  # noqa: F401,F403
 from .tables import *  # noqa: F401,F403
 from .generalization import *  # noqa: F401,F403
 from .playground import *  # noqa: F401,F403
+from .propagation import *  # noqa: F401,F403
 from .diagnostics import *  # noqa: F401,F403
 from .deep import *  # noqa: F401,F403
 from .weights import *  # noqa: F401,F403
@@ -55,12 +57,12 @@ from .landscapes import *  # noqa: F401,F403
 
 from . import (  # noqa: E402
     datasets, initializers, network, training, penalties, minimizers, derivations, claims, tables,
-    generalization, playground, diagnostics, deep, weights, landscapes,
+    generalization, playground, propagation, diagnostics, deep, weights, landscapes,
 )
 
 __version__ = "0.1.0"
 _MODULES = (datasets, initializers, network, training, penalties, minimizers, derivations, claims, tables,
-            generalization, playground, diagnostics, deep, weights, landscapes)
+            generalization, playground, propagation, diagnostics, deep, weights, landscapes)
 #: The two packages imported on first use: the figures and the machinery they are drawn on.
 _LAZY = ("figures", "explorable")
 _EAGER_NAMES = [name for mod in _MODULES for name in mod.__all__]

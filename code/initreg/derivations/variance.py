@@ -70,7 +70,6 @@ __all__ = [
     "SampledCheck",
     "check_variance",
     "check_mean",
-    "plot_activation_variance",
     "XAVIER_CONVENTIONS",
     "PYTORCH_GAINS",
     "xavier_conventions_table",
@@ -579,32 +578,6 @@ def check_mean(samples: object, expected: float, *, z: float = 4.0) -> SampledCh
     return SampledCheck("mean", float(arr.mean()), expected, se, z, arr.size)
 
 
-def plot_activation_variance() -> "Figure":
-    """Var(tanh z)/Var(z) against Var(z) for z ~ N(0, Var(z)): exact (quadrature) and the series
-    of :func:`tanh_variance_series` to one, two and three terms; and ReLU's E[a²]/Var(z) = 1/2.
-
-    The fourth assumption of {ref}`chap-derivation` holds where the exact curve is near 1.
-    """
-    from ..figures.style import COLORS, new_figure
-
-    fig, axes = new_figure(6.4, 3.3)
-    ax = axes[0, 0]
-    var = np.geomspace(1e-3, 1e2, 200)
-    ax.plot(var, tanh_second_moment(var) / var, color=COLORS["blue"], lw=2.2, label="tanh, exact")
-    styles = [":", "--", "-."]
-    for order, ls in zip((1, 2, 3), styles):
-        f = sp.lambdify(_s, tanh_variance_series(order) / _s**2, "numpy")
-        y = np.broadcast_to(f(np.sqrt(var)), var.shape)
-        keep = (y > -0.1) & (y < 1.3)
-        ax.plot(var[keep], y[keep], ls, color="0.35", lw=1.1, label=f"series, {order} term{'s' if order > 1 else ''}")
-    ax.axhline(0.5, color=COLORS["bluish green"], lw=1.5, label="ReLU: E[a²] / Var(z)")
-    ax.set_xscale("log")
-    ax.set(xlabel="Var(z)", ylabel="Var(a) / Var(z)", ylim=(0, 1.1))
-    ax.grid(alpha=0.3)
-    ax.legend(frameon=False, fontsize=8, loc="lower left")
-    return fig
-
-
 # --------------------------------------------------------------- what "Xavier" means
 #: PyTorch's recommended gains, as listed (without a derivation) by ``torch.nn.init.calculate_gain``.
 PYTORCH_GAINS: dict[str, sp.Expr] = {
@@ -646,7 +619,6 @@ _CONVENTION_VARIANCE = {
     "2/(n_in+n_out)": lambda n_in, n_out: 2.0 / (n_in + n_out),
     "2/n_in": lambda n_in, n_out: 2.0 / n_in,
 }
-
 
 
 def xavier_conventions_table(n_in: int = 64, n_out: int = 32) -> _TextTable:

@@ -22,6 +22,7 @@ __all__ = [
     "new_figure",
     "plot_history",
     "plot_decision_boundary",
+    "decade_label",
 ]
 
 #: The Okabe–Ito palette.
@@ -100,3 +101,15 @@ def plot_decision_boundary(ax: Axes, predict_proba: object, X: np.ndarray, y: np
         ax.scatter(X[sel, 0], X[sel, 1], s=9, c=col, marker=mk, edgecolors="white", linewidths=0.3,
                    label=f"class {c}")
     ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
+
+
+def decade_label(y: float, _pos: object = None) -> str:
+    """A log axis's tick as plain text, cheaper to draw than mathtext: 1, 10, 100, 0.1, 0.01,
+    0.001, else 1e5, 1e-8; a tick between decades as two digits. For
+    ``matplotlib.ticker.FuncFormatter``."""
+    if y <= 0 or not np.isfinite(y):
+        return ""
+    e = int(round(np.log10(y)))
+    if abs(np.log10(y) - e) > 1e-6:
+        return f"{y:.2g}"
+    return {0: "1", 1: "10", 2: "100", -1: "0.1", -2: "0.01", -3: "0.001"}.get(e, f"1e{e}")
