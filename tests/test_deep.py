@@ -1,8 +1,6 @@
 """The paper reproductions of chapter 3, at reduced sizes, their figures, and their bad inputs."""
 
-import ast
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,21 +18,6 @@ def digits():
 @pytest.fixture(scope="module")
 def small_study(digits):
     return initreg.glorot_bengio_study(digits, width=200, depth=4, n_examples=60)
-
-
-def test_the_experiment_module_draws_nothing():
-    """deep.py computes and returns results: no matplotlib, widgets, figures or explorable,
-    not even inside a function."""
-    tree = ast.parse(Path(initreg.deep.__file__).read_text(encoding="utf-8"))
-    imported = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            imported |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            imported.add(("." * node.level) + (node.module or ""))
-    banned = ("matplotlib", "ipywidgets", ".figures", ".explorable", "._explorable_v1", "initreg.figures",
-              "initreg.explorable")
-    assert not [m for m in imported if m.startswith(banned)], imported
 
 
 def test_glorot_bengio_standard_shrinks_and_normalized_stays_level(digits):

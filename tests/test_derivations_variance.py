@@ -5,7 +5,6 @@ import math
 import numpy as np
 import pytest
 import sympy as sp
-from sympy import stats
 
 import initreg
 
@@ -287,22 +286,3 @@ def test_bad_inputs_of_the_new_functions(call, exc, match):
         call()
 
 
-def test_the_derivations_draw_nothing():
-    """Layer 1: the derivations import no drawing layer, not even inside a function; their figure
-    (the tanh ratio) is in initreg.figures.derivation, still importable from initreg."""
-    import ast
-    from pathlib import Path
-
-    from initreg.derivations import variance
-
-    names = set()
-    for node in ast.walk(ast.parse(Path(variance.__file__).read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            names |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            names.add(("." * node.level) + (node.module or ""))
-    assert not [n for n in names if n.startswith(("matplotlib", "ipywidgets", "..figures", "..explorable"))], names
-    assert not [n for n in variance.__all__ if n.startswith("plot_")]
-    from initreg.figures.derivation import plot_activation_variance
-
-    assert initreg.plot_activation_variance is plot_activation_variance

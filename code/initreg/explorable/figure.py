@@ -97,7 +97,8 @@ def add_cursor(ax: Axes, control: str, *, at: Callable[[Any], float | None] | No
     return line
 
 
-def _cursors(panel: Figure | SubFigure) -> list[Line2D]:
+def cursor_lines(panel: Figure | SubFigure) -> list[Line2D]:
+    """The lines :func:`add_cursor` added to a panel."""
     return [a for a in panel.findobj(Line2D) if getattr(a, "_ix_cursor", None) is not None]
 
 

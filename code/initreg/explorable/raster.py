@@ -33,7 +33,7 @@ def cache_raster(artist: Artist, key: Callable[[], object] | None = None, *, siz
         if not isinstance(artist, Axis):
             raise TypeError("key is required for an artist that is not an Axis")
         key = _axis_key(artist)
-    proxy = _RasterCache(artist, key, size)
+    proxy = RasterCache(artist, key, size)
     parent = artist.axes if artist.axes is not None else artist.get_figure(root=False)
     parent.add_artist(proxy)
     return proxy
@@ -65,12 +65,12 @@ def _paste(renderer: RendererAgg, stamp: Stamp | None) -> None:
         gc.restore()
 
 
-class _RasterCache(Artist):
+class RasterCache(Artist):
     """Stands in for ``artist`` (hidden itself) and draws it from rasters kept per ``key()``.
 
     (Made by :func:`cache_raster`.)
 
-    For an :class:`Explorable`'s ``setup``: ``ax.add_artist(_RasterCache(ax.xaxis,
+    For an :class:`Explorable`'s ``setup``: ``ax.add_artist(RasterCache(ax.xaxis,
     _axis_key(ax.xaxis)))`` makes an axis whose limits do not change cost one blit per frame.
 
     Text is what a live frame costs: matplotlib lays out and renders every tick label,
@@ -132,7 +132,7 @@ class _RasterCache(Artist):
 
 
 def _axis_key(axis: object) -> Callable[[], object]:
-    """A :class:`_RasterCache` key for an axis whose ticks follow its limits: the axes'
+    """A :class:`RasterCache` key for an axis whose ticks follow its limits: the axes'
     position, the view limits and the axis label."""
     ax = axis.axes  # type: ignore[attr-defined]
     return lambda: (tuple(ax.get_position().bounds), tuple(axis.get_view_interval()),  # type: ignore[attr-defined]

@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.text import Text
 
-from .figure import _cursors
+from .figure import cursor_lines
 
 if TYPE_CHECKING:  # pragma: no cover
     from PIL.Image import Image
@@ -41,7 +41,7 @@ class Canvas:
     def cursors(self, panel: "Panel") -> list[Any]:
         """The cursor lines of a panel (found once: a setup adds them, updates move them)."""
         if panel.name not in self._cursor_lines:
-            self._cursor_lines[panel.name] = _cursors(self.panels[panel.name])
+            self._cursor_lines[panel.name] = cursor_lines(self.panels[panel.name])
         return self._cursor_lines[panel.name]
 
     # ----------------------------------------------------------------- drawing
@@ -114,11 +114,11 @@ class Canvas:
         """The smallest font of the panel's shown text, in the frame's pixels: visible texts,
         and the texts a :func:`~.raster.cache_raster` proxy draws from its rasters (the proxy
         hides its artist). A panel with no text gives infinity."""
-        from .raster import _RasterCache
+        from .raster import RasterCache
 
         sub = self.panels[panel.name]
         texts = [t for t in sub.findobj(Text) if t.get_visible()]
-        for proxy in sub.findobj(lambda a: isinstance(a, _RasterCache)):
+        for proxy in sub.findobj(lambda a: isinstance(a, RasterCache)):
             if proxy.get_visible():
                 texts += [t for t in proxy._artist.findobj(Text)
                           if t is proxy._artist or t.get_visible()]
