@@ -58,8 +58,31 @@ def variance_se(var, n, family):
 
 
 def test_every_scheme_is_covered():
-    assert set(EXPECTED) | {"zeros", "constant"} == set(initreg.INIT_SCHEMES)
-    assert len(initreg.INIT_SCHEMES) == len(set(initreg.INIT_SCHEMES)) == 10
+    assert set(EXPECTED) | {"zeros", "constant", "orthogonal"} == set(initreg.INIT_SCHEMES)
+    assert len(initreg.INIT_SCHEMES) == len(set(initreg.INIT_SCHEMES)) == 11
+
+
+@pytest.mark.parametrize("n_in,n_out", [(7, 3), (3, 7), (5, 5), (1, 4), (64, 64)])
+def test_orthogonal_rows_or_columns_are_orthonormal(n_in, n_out):
+    """Rows orthonormal when n_out ≤ n_in, columns otherwise; the mean square is 1/max(n_in, n_out)."""
+    W = draw("orthogonal", n_in, n_out, 0)
+    assert W.shape == (n_out, n_in)
+    G = W @ W.T if n_out <= n_in else W.T @ W
+    np.testing.assert_allclose(G, np.eye(min(n_in, n_out)), atol=1e-12)
+    assert initreg.init_variance(n_in, n_out, "orthogonal") == 1 / max(n_in, n_out)
+    assert abs(np.mean(W**2) - 1 / max(n_in, n_out)) < 1e-12
+    g = initreg.initializer("orthogonal", gain=3.0)(n_in, n_out, np.random.default_rng(0))
+    np.testing.assert_allclose(g, 3.0 * W, rtol=1e-15)
+
+
+def test_orthogonal_is_uniform_over_rotations_and_reflections():
+    """With R's diagonal signs moved into Q (as torch.nn.init.orthogonal_ does), Q is Haar:
+    every entry has mean 0 and mean square 1/n. Householder QR alone makes Q[0, 0] ≤ 0."""
+    n, draws = 6, 3000
+    rng = np.random.default_rng(1)
+    first = np.array([initreg.init_weights(n, n, "orthogonal", rng=rng)[0, 0] for _ in range(draws)])
+    assert abs(first.mean()) < 4 * math.sqrt(1 / n / draws)
+    assert abs(np.mean(first**2) - 1 / n) < 4 * math.sqrt(2 / n**2 / draws)
 
 
 @pytest.mark.parametrize("scheme", sorted(EXPECTED))

@@ -195,3 +195,39 @@ def test_the_fast_path_computes_the_plain_passes_bit_for_bit(activation, output,
             np.testing.assert_array_equal(fast, slow)
         assert net._evaluate(Xc, t) == net.evaluate(X, y)
         np.testing.assert_array_equal(net.forward(X)[-1], net._output_probs(net._forward(Xc)[-1].copy()))
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu", "linear"])
+@pytest.mark.parametrize("output, k", [("softmax", 3), ("sigmoid", 1)])
+@pytest.mark.parametrize("of", ["output", "logits"])
+def test_input_jacobian_matches_finite_differences(activation, output, k, of):
+    rng = np.random.default_rng(4)
+    net = initreg.Network([4, 6, 5, k], activation, output, init="he_normal", rng=rng)
+    x = rng.normal(size=4)
+
+    def f(x):
+        return net.forward(x[None, :])[-1][0] if of == "output" else net._layers(x[None, :])[1][0]
+
+    h = 1e-6
+    numeric = np.stack([(f(x + h * e) - f(x - h * e)) / (2 * h) for e in np.eye(4)], axis=1)
+    J = initreg.input_jacobian(net, x, of=of)
+    assert J.shape == (k, 4)
+    np.testing.assert_allclose(J, numeric, atol=1e-8)
+
+
+def test_input_jacobian_of_a_linear_network_is_the_product_of_its_weights():
+    net = initreg.Network([3, 4, 4, 2], "linear", rng=np.random.default_rng(5))
+    J = initreg.input_jacobian(net, np.ones(3), of="logits")
+    np.testing.assert_allclose(J, net.weights[2] @ net.weights[1] @ net.weights[0], rtol=1e-14)
+
+
+@pytest.mark.parametrize("bad, exc, match", [
+    (dict(x=np.ones((2, 3))), ValueError, "x must be one input"),
+    (dict(x=np.ones(4)), ValueError, "n\\[0\\] = 3 columns"),
+    (dict(of="probs"), ValueError, "of must be one of output, logits"),
+    (dict(net="net"), TypeError, "net must be an initreg.Network"),
+])
+def test_input_jacobian_names_a_bad_argument(bad, exc, match):
+    args = dict(net=initreg.Network([3, 4, 2], rng=np.random.default_rng(0)), x=np.ones(3)) | bad
+    with pytest.raises(exc, match=match):
+        initreg.input_jacobian(args.pop("net"), args.pop("x"), **args)

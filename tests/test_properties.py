@@ -46,6 +46,11 @@ def test_init_sample_variance_matches_the_scheme(scheme, n_in, n_out, scale, see
         assert var == 0 and np.all(W == scale)
         return
     N = W.size
+    if scheme == "orthogonal":  # orthonormal rows (n_out ≤ n_in) or columns: the mean of w² is exact
+        G = W @ W.T if n_out <= n_in else W.T @ W
+        assert np.abs(G - np.eye(min(n_in, n_out))).max() <= 1e-12
+        assert abs(float(np.mean(W**2)) - var) <= 1e-12
+        return
     se = var * math.sqrt((_KURTOSIS[scheme] - 1.0) / N)
     assert abs(float(np.mean(W**2)) - var) <= 6 * se + 1e-15
     assert abs(float(W.mean())) <= 6 * math.sqrt(var / N)

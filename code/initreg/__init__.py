@@ -9,6 +9,7 @@ One module per concept, in the order of the book, in three layers that import do
 ``initializers``    the initialization schemes and their variances (Part I)
 ``network``         the network engine: forward and backward passes
 ``training``        gradient descent, full batch or minibatch, with divergence checks
+``optimizers``      Adam, with the L2 penalty in its gradient or decoupled decay (AdamW)
 ``penalties``       L1/L2 penalties, update rules, proximal steps, L2 conventions (Part II)
 ``minimizers``      exact minimizers and paths of penalized least squares (Part II)
 ``derivations``     SymPy derivations: variance propagation, update rules (Parts I, II)
@@ -42,6 +43,7 @@ from .datasets import *  # noqa: F401,F403
 from .initializers import *  # noqa: F401,F403
 from .network import *  # noqa: F401,F403
 from .training import *  # noqa: F401,F403
+from .optimizers import *  # noqa: F401,F403
 from .penalties import *  # noqa: F401,F403
 from .minimizers import *  # noqa: F401,F403
 from .derivations import *  # noqa: F401,F403
@@ -56,12 +58,12 @@ from .weights import *  # noqa: F401,F403
 from .landscapes import *  # noqa: F401,F403
 
 from . import (  # noqa: E402
-    datasets, initializers, network, training, penalties, minimizers, derivations, claims, tables,
+    datasets, initializers, network, training, optimizers, penalties, minimizers, derivations, claims, tables,
     generalization, playground, propagation, diagnostics, deep, weights, landscapes,
 )
 
 __version__ = "0.1.0"
-_MODULES = (datasets, initializers, network, training, penalties, minimizers, derivations, claims, tables,
+_MODULES = (datasets, initializers, network, training, optimizers, penalties, minimizers, derivations, claims, tables,
             generalization, playground, propagation, diagnostics, deep, weights, landscapes)
 #: The two packages imported on first use: the figures and the machinery they are drawn on.
 _LAZY = ("figures", "explorable")

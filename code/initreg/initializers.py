@@ -28,6 +28,7 @@ INIT_SCHEMES: tuple[str, ...] = (
     "glorot_uniform",
     "he_normal",
     "he_uniform",
+    "orthogonal",
 )
 
 _NEEDS_SCALE = ("constant", "normal", "uniform")
@@ -40,7 +41,9 @@ def init_variance(n_in: int, n_out: int, scheme: str, *, scale: float | None = N
     """The variance Var(w) of one entry of ``W`` under ``scheme`` (0 for the constant schemes).
 
     ``standard``: 1/(3 n_in); ``xavier``: 1/n_in; ``glorot_*``: 2/(n_in + n_out);
-    ``he_*``: 2/n_in; ``normal``: scale²; ``uniform``: scale²/3. See {ref}`chap-derivation`.
+    ``he_*``: 2/n_in; ``normal``: scale²; ``uniform``: scale²/3; ``orthogonal``:
+    1/max(n_in, n_out) (the mean square of an entry of a matrix with orthonormal rows, or
+    columns). See {ref}`chap-derivation`.
     """
     n_in = v.positive_int(n_in, "n_in")
     n_out = v.positive_int(n_out, "n_out")
@@ -57,6 +60,7 @@ def init_variance(n_in: int, n_out: int, scheme: str, *, scale: float | None = N
         "glorot_uniform": 2.0 / (n_in + n_out),
         "he_normal": 2.0 / n_in,
         "he_uniform": 2.0 / n_in,
+        "orthogonal": 1.0 / max(n_in, n_out),
     }[scheme]
 
 
@@ -99,7 +103,13 @@ def init_weights(
     ``glorot_uniform``        U[±√(6/(n_in+n_out))]                  2/(n_in+n_out)
     ``he_normal``             N(0, 2/n_in)                           2/n_in
     ``he_uniform``            U[±√(6/n_in)]                          2/n_in
+    ``orthogonal``            orthonormal rows (n_out ≤ n_in) or     1/max(n_in, n_out)
+                              columns, as ``torch.nn.init.orthogonal_``
     ========================  =====================================  ========================
+
+    ``orthogonal`` is drawn as PyTorch draws it: the QR factorization of a standard normal
+    matrix (transposed when it has more columns than rows), with the signs of R's diagonal
+    moved into Q, which makes Q uniform (Haar) over the orthogonal matrices.
 
     Derived in {ref}`chap-derivation`; used throughout Part I.
     """
@@ -122,6 +132,8 @@ def init_weights(
     elif scheme in ("normal", "xavier", "glorot_normal", "he_normal"):
         var = init_variance(n_in, n_out, scheme, scale=scale if scheme == "normal" else None)
         w = rng.normal(0.0, math.sqrt(var), size=shape)
+    elif scheme == "orthogonal":
+        w = _orthogonal(n_out, n_in, rng)
     else:  # the uniform family U[-a, a], whose variance is a²/3
         a = {
             "uniform": scale,
@@ -131,6 +143,16 @@ def init_weights(
         }[scheme]
         w = rng.uniform(-a, a, size=shape)
     return w.astype(dt, copy=False)
+
+
+def _orthogonal(rows: int, cols: int, rng: np.random.Generator) -> np.ndarray:
+    """``torch.nn.init.orthogonal_``: QR of an N(0, 1) matrix, R's diagonal signs moved into Q."""
+    flat = rng.normal(size=(rows, cols))
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    return q.T if rows < cols else q
 
 
 def initializer(scheme: str, *, scale: float | None = None, gain: float = 1.0) -> Initializer:

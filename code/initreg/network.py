@@ -35,7 +35,7 @@ from . import _threads
 from . import _validate as v
 from .initializers import INIT_SCHEMES, Initializer, init_weights
 
-__all__ = ["ACTIVATIONS", "OUTPUTS", "Network", "Gradients"]
+__all__ = ["ACTIVATIONS", "OUTPUTS", "Network", "Gradients", "input_jacobian"]
 
 #: Hidden-layer activations g(z).
 ACTIVATIONS: tuple[str, ...] = ("tanh", "sigmoid", "relu", "linear")
@@ -139,7 +139,7 @@ class _Batch:
     """Buffers for one batch size m: activations A[1..L] (A[L] holds the logits Z[L]),
     back-propagated errors dZ[1..L], scratch arrays, and a column for row maxima and sums."""
 
-    __slots__ = ("m", "A", "dZ", "tmp", "col")
+    __slots__ = ("m", "A", "dZ", "tmp", "col", "pre")
 
     def __init__(self, m: int, sizes: tuple[int, ...], dtype: type) -> None:
         self.m = m
@@ -147,6 +147,7 @@ class _Batch:
         self.dZ = [np.empty((m, n), dtype=dtype) for n in sizes[1:]]
         self.tmp = [np.empty((m, n), dtype=dtype) for n in sizes[1:]]
         self.col = np.empty((m, 1), dtype=dtype)
+        self.pre: list[np.ndarray] | None = None  # A[l] before dropout, made at the first dropout step
 
 
 def _blas_policy(method: Callable[..., Any]) -> Callable[..., Any]:
@@ -574,9 +575,17 @@ class Network:
             bufs = self._buffers[m] = _Batch(m, self.sizes, self.dtype)
         return bufs
 
-    def _forward(self, X: np.ndarray) -> list[np.ndarray]:
-        """A[1..L] for a checked X (C-ordered, this dtype); the last holds the *logits* Z[L]."""
-        A = self._bufs(X.shape[0]).A
+    def _forward(self, X: np.ndarray, keep: list[np.ndarray] | None = None) -> list[np.ndarray]:
+        """A[1..L] for a checked X (C-ordered, this dtype); the last holds the *logits* Z[L].
+
+        With ``keep`` (inverted dropout: one mask per hidden layer, 0 or 1/(1 − p)), each
+        hidden A[l] is multiplied by its mask after g, and the activation before it is kept
+        in the batch's ``pre`` buffers for the backward pass.
+        """
+        bufs = self._bufs(X.shape[0])
+        A = bufs.A
+        if keep is not None and bufs.pre is None:
+            bufs.pre = [np.empty_like(a) for a in A[:-1]]
         a = X
         last = len(A) - 1
         acts = self.activations
@@ -586,6 +595,9 @@ class Network:
             np.add(z, b, out=z)
             if l < last:
                 _activate(acts[l], z)
+                if keep is not None:
+                    np.copyto(bufs.pre[l], z)
+                    z *= keep[l]
             a = z
         return A
 
@@ -629,13 +641,16 @@ class Network:
         return loss, acc
 
     def _grads(self, X: np.ndarray, t: _Targets, scale: float, want_acc: bool,
-               gW: list[np.ndarray], gb: list[np.ndarray]) -> tuple[float, float | None]:
+               gW: list[np.ndarray], gb: list[np.ndarray],
+               keep: list[np.ndarray] | None = None) -> tuple[float, float | None]:
         """Forward and backward on a checked batch; ``scale·m·∂J/∂W[l]`` lands in ``gW[l-1]``
         (and likewise for b). Returns the mean loss, and the batch accuracy if ``want_acc``,
-        both of the weights before any update."""
+        both of the weights before any update. With ``keep``, the pass is that of the
+        network with the hidden units dropped as the masks say (see :meth:`_forward`)."""
         bufs = self._bufs(X.shape[0])
         A, dZ, tmp = bufs.A, bufs.dZ, bufs.tmp
-        self._forward(X)
+        self._forward(X, keep)
+        pre = bufs.pre if keep is not None else A
         loss, acc = self._loss(A[-1], t, bufs, dZ[-1], scale, want_acc)
         acts = self.activations
         W = self.weights
@@ -647,9 +662,11 @@ class Network:
             if l > 0:
                 dp = dZ[l - 1]
                 np.dot(d, W[l], out=dp)
+                if keep is not None:
+                    dp *= keep[l - 1]
                 kind = acts[l - 1]
                 if kind != "linear":
-                    a, s = A[l - 1], tmp[l - 1]
+                    a, s = pre[l - 1], tmp[l - 1]
                     if kind == "tanh":
                         np.multiply(a, a, out=s)
                         np.subtract(1.0, s, out=s)
@@ -681,3 +698,34 @@ class Network:
             A = self._forward(X)
             loss, acc = self._loss(A[-1], t, bufs, None, 1.0, True)
         return loss, float(acc)
+
+
+def input_jacobian(net: Network, x: object, *, of: str = "output") -> np.ndarray:
+    """The Jacobian of the network at one input: ``∂a[L]/∂x`` (``of="output"``, the output
+    probabilities) or ``∂z[L]/∂x`` (``of="logits"``), of shape ``(n[L], n[0])``.
+
+    By the chain rule through the layers, ``∂z[L]/∂x = W[L] D[L-1] W[L-1] ⋯ D[1] W[1]`` with
+    ``D[l] = diag(g'(z[l]))``; the output adds the softmax's ``diag(p) − p pᵀ`` (or the
+    sigmoid's ``p(1 − p)``) in front. Its singular values say how the network stretches a
+    small change of its input; in {ref}`chap-beyond` they are the spectrum of dynamical
+    isometry.
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be an initreg.Network; got {type(net).__name__}")
+    v.choice(of, "of", ("output", "logits"))
+    xs = v.array(x, "x", ndim=(1, 2), dtype=net.dtype)
+    if xs.ndim == 2:
+        if xs.shape[0] != 1:
+            raise ValueError(f"x must be one input (shape (n[0],) or (1, n[0])); got shape {xs.shape}")
+        xs = xs[0]
+    A, Z = net._layers(net.check_X(xs[None, :]))
+    J = np.array(net.weights[0], dtype=net.dtype)  # ∂z[1]/∂x
+    for l in range(1, net.L):
+        d = _times_g_prime(net.activations[l - 1], np.ones_like(A[l][0]), A[l][0])  # g'(z[l])
+        J = np.dot(net.weights[l], d[:, None] * J)
+    if of == "logits":
+        return J
+    p = net._output_probs(Z)[0]
+    if net.output == "softmax":
+        return np.dot(np.diag(p) - np.outer(p, p), J)
+    return (p * (1.0 - p))[:, None] * J

@@ -30,6 +30,7 @@ import numpy as np
 from . import _threads
 from . import _validate as v
 from .network import Network
+from .optimizers import OPTIMIZERS, adam_checks
 from .penalties import PENALTIES, UPDATES, Penalty
 
 __all__ = ["History", "train"]
@@ -115,6 +116,11 @@ def train(
     y_test: object = None,
     record_every: int = 1,
     callback: Callable[[int, Network], None] | None = None,
+    optimizer: str = "sgd",
+    betas: tuple[float, float] = (0.9, 0.999),
+    eps: float = 1e-8,
+    decay: float = 0.0,
+    dropout: float = 0.0,
 ) -> History:
     """Train ``net`` in place by gradient descent and return its :class:`History`.
 
@@ -144,6 +150,20 @@ def train(
         ``callback(epoch, net)`` after every record, e.g. to keep snapshots of the weights.
         It may read the network, call ``net.forward/evaluate/backward`` on any data, or
         change the weights in place; the run goes on from the weights it leaves.
+    optimizer
+        ``"sgd"`` (the step ``θ ← θ − α·g``) or ``"adam"`` (:func:`initreg.adam_update` on
+        every parameter, with ``betas = (β₁, β₂)`` and ``eps``; the penalty's gradient is
+        folded into g, so ``penalty="l2"`` is ``torch.optim.Adam(weight_decay=2λ)``).
+        Proximal updates are for ``"sgd"``.
+    decay
+        Decoupled weight decay: before each step every weight matrix (never a bias) is
+        multiplied by ``1 − α·decay``, for either optimizer (with Adam, AdamW's rule).
+    dropout
+        Inverted dropout on the hidden units during training, with probability ``p`` in
+        [0, 1): at every step each hidden unit of each example is kept with probability
+        1 − p, its activation divided by 1 − p, the masks drawn from ``rng`` (so dropout
+        needs one). Every record evaluates the plain network, with no unit dropped.
+        ``dropout=0`` is the run without dropout, bit for bit.
 
     Notes
     -----
@@ -190,6 +210,20 @@ def train(
         else:
             pen = Penalty(v.choice(penalty, "penalty", PENALTIES), lam)
     v.choice(update, "update", UPDATES)
+    v.choice(optimizer, "optimizer", OPTIMIZERS)
+    adam = optimizer == "adam"
+    if isinstance(betas, (str, bytes)) or not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"betas must be a pair (beta1, beta2); got {betas!r}")
+    _, beta1, beta2, eps, _, decay = adam_checks(lr, betas[0], betas[1], eps, 0.0, decay)
+    if adam and update == "proximal":
+        raise ValueError("update='proximal' takes plain gradient steps: use optimizer='sgd'")
+    dropout = v.real(dropout, "dropout", low=0.0)
+    if dropout >= 1.0:
+        raise ValueError(f"dropout must be in [0, 1); got {dropout!r}")
+    if dropout and rng is None:
+        raise ValueError("dropout draws its masks from rng: pass rng=numpy.random.default_rng(seed)")
+    if dropout and rng is not None:
+        v.generator(rng)
     record_every = v.positive_int(record_every, "record_every")
     has_test = X_test is not None or y_test is not None
     if has_test:
@@ -248,14 +282,50 @@ def train(
                 np.copyto(backup, net._flat)
         return True
 
+    masks: dict[int, list[np.ndarray]] = {}  # dropout's keep masks, per batch size
+
     def gradient(xb: np.ndarray, tb: object, want_acc: bool) -> tuple[float, float | None]:
-        return net._grads(xb, tb, 1.0 / xb.shape[0], want_acc, net._grad_W, net._grad_b)
+        keep = None
+        if dropout:
+            n = xb.shape[0]
+            if n not in masks:
+                masks[n] = [np.empty((n, k), dtype=net.dtype) for k in net.sizes[1:-1]]
+            keep = masks[n]
+            for mk in keep:  # kept with probability 1 − p, then scaled by 1/(1 − p)
+                np.greater_equal(rng.random(mk.shape), dropout, out=mk, casting="unsafe")
+                mk *= 1.0 / (1.0 - dropout)
+        return net._grads(xb, tb, 1.0 / xb.shape[0], want_acc, net._grad_W, net._grad_b, keep)
+
+    if adam:  # the moments, over the flat store, and scratch space for the step
+        m1, m2, work = (np.zeros_like(net._flat) for _ in range(3))
+    t_adam = 0
 
     def update() -> None:
+        nonlocal t_adam
         flat, gflat = net._flat, net._gflat
         if grad_penalty:
             for w, gw in zip(net.weights, net._grad_W):
                 pen.add_grad(w, gw)
+        if decay:  # decoupled: the weights shrink before the step, by the same factor
+            for w in net.weights:
+                w *= 1.0 - lr * decay
+        if adam:  # initreg.adam_update, in place over the flat store (the same arithmetic)
+            t_adam += 1
+            # (np.* with out=: an augmented assignment here would make them local names)
+            np.subtract(gflat, m1, out=work)
+            np.multiply(work, 1.0 - beta1, out=work)
+            np.add(m1, work, out=m1)                  # m ← m + (1 − β₁)(g − m)
+            np.multiply(m2, beta2, out=m2)
+            np.multiply(gflat, gflat, out=work)
+            np.multiply(work, 1.0 - beta2, out=work)
+            np.add(m2, work, out=m2)                  # v ← β₂v + (1 − β₂)g²
+            np.sqrt(m2, out=work)
+            np.divide(work, math.sqrt(1.0 - beta2**t_adam), out=work)
+            np.add(work, eps, out=work)               # √v / √(1 − β₂ᵗ) + ε
+            np.divide(m1, work, out=work)
+            np.multiply(work, -lr / (1.0 - beta1**t_adam), out=work)
+            np.add(flat, work, out=flat)              # w ← w − α/(1 − β₁ᵗ) · m/(…)
+            return
         gflat *= lr
         np.subtract(flat, gflat, out=flat)
         if penalized and proximal:
@@ -306,7 +376,7 @@ def train(
             if hist.diverged_at is not None:
                 break
             if epoch % record_every == 0 or epoch == epochs:
-                if full and epoch < epochs:
+                if full and epoch < epochs and not dropout:  # the next forward is the plain network's
                     pending = (epoch, step)
                 elif not record(epoch, step):
                     hist.diverged_at = step
