@@ -46,7 +46,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from test_launch import HTML, expected_binder_url, is_notebook, repository, toc_pages
+from conftest import HTML, is_notebook, toc_pages
+from test_launch import expected_binder_url, repository
 
 pytestmark = pytest.mark.browser
 

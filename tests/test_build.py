@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from test_notebooks import toc_files
+from conftest import toc_pages
 
 pytestmark = pytest.mark.build
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ def test_build_log_has_no_warnings():
 
 
 def test_every_toc_page_is_built():
-    for f in toc_files():
+    for f in toc_pages():
         page = HTML / (f + ".html")
         assert page.exists(), f"{page} missing"
         assert page.stat().st_size > 1000

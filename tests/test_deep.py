@@ -11,11 +11,6 @@ from initreg.figures import deep_networks as figs
 
 
 @pytest.fixture(scope="module")
-def digits():
-    return initreg.load_digits(seed=0)
-
-
-@pytest.fixture(scope="module")
 def small_study(digits):
     return initreg.glorot_bengio_study(digits, width=200, depth=4, n_examples=60)
 

@@ -111,3 +111,8 @@ def test_two_feature_zero_matches_the_path():
     assert hits >= 5
     with pytest.raises(ValueError, match="k must be 1 or 2"):
         initreg.lasso_two_feature_zero(3)
+
+
+def test_lasso_coordinate_is_1_or_2_not_a_bool():
+    with pytest.raises(ValueError, match="k must be 1 or 2"):
+        initreg.lasso_two_feature_zero(True)

@@ -286,3 +286,8 @@ def test_bad_inputs_of_the_new_functions(call, exc, match):
         call()
 
 
+def test_a_variance_cannot_be_expected_negative():
+    draws = np.random.default_rng(0).normal(size=100)
+    with pytest.raises(ValueError, match="expected must be >= 0"):
+        initreg.check_variance(draws, -1.0)
+    assert initreg.check_mean(draws, -1.0).expected == -1.0  # a mean may be negative

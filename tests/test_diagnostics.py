@@ -156,3 +156,14 @@ def test_bad_inputs(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
 
+
+@pytest.mark.parametrize("a,activation,match", [
+    (np.array([0.1, np.inf]), "relu", "a must be finite"),
+    (np.array([0.1, np.nan]), "tanh", "a must be finite"),
+    (np.array([0.1, 1.5]), "tanh", r"a must be tanh activations, in \[-1, 1\]"),
+    (np.array([-0.1, 0.5]), "sigmoid", r"a must be sigmoid activations, in \[0, 1\]"),
+    (np.array([-0.1, 0.5]), "relu", r"a must be relu activations, in \[0, inf\]"),
+])
+def test_saturated_fraction_refuses_values_the_activation_cannot_take(a, activation, match):
+    with pytest.raises(ValueError, match=match):
+        initreg.saturated_fraction(a, activation)

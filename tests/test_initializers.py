@@ -275,3 +275,10 @@ def test_dtype_must_be_a_float(bad):
 def test_initializer_gain_must_be_a_finite_number(bad, exc):
     with pytest.raises(exc, match="gain"):
         initreg.initializer("xavier", gain=bad)
+
+
+def test_a_gain_is_not_negative():
+    with pytest.raises(ValueError, match="gain must be >= 0"):
+        initreg.initializer("xavier", gain=-1.0)
+    w = initreg.initializer("xavier", gain=0.0)(3, 4, np.random.default_rng(0))
+    assert np.array_equal(w, np.zeros_like(w)) and not np.signbit(w).any()

@@ -508,3 +508,19 @@ def test_free_corner_is_where_the_curves_are_not():
     assert _free_corner(x, 1 - x) == "upper right"  # a falling line leaves the upper right free
     assert _free_corner(x, x) in ("upper left", "lower right")
     assert _free_corner(np.r_[x, x], np.r_[np.full(50, 0.9), np.full(50, 0.5)]) in ("lower left", "lower right")
+
+
+def test_landscape_labels_are_strings():
+    X = np.random.default_rng(0).normal(size=(10, 2))
+    y = X @ np.array([1.0, -1.0])
+    with pytest.raises(TypeError, match="name must be a non-empty string"):
+        initreg.least_squares_landscape(X, y, name=3)
+    with pytest.raises(TypeError, match="title must be a non-empty string"):
+        initreg.least_squares_landscape(X, y, title="  ")
+
+
+def test_a_landscape_argument_names_land_and_the_choices():
+    with pytest.raises(ValueError, match="land must be a Landscape or one of least_squares, himmelblau"):
+        initreg.landscape_path("bogus", "l1")
+    with pytest.raises(TypeError, match="land must be a Landscape or one of"):
+        initreg.penalized_minimum(3, "l1", 0.1)

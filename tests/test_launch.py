@@ -19,33 +19,9 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from conftest import BOOK, CONFIG, HTML, is_notebook, source_of, toc_pages
 
 build = pytest.mark.build  # the tests that read the built HTML
-
-ROOT = Path(__file__).resolve().parents[1]
-BOOK = Path(os.environ.get("INITREG_BOOK", ROOT)).resolve()
-HTML = Path(os.environ.get("INITREG_HTML", BOOK / "_build" / "html")).resolve()
-CONFIG = yaml.safe_load((BOOK / "_config.yml").read_text())
-
-
-def toc_pages() -> list[str]:
-    """Every page of the table of contents, as its path without suffix (``chapters/x``)."""
-    toc = yaml.safe_load((BOOK / "_toc.yml").read_text())
-    pages = [toc["root"]]
-    for part in toc.get("parts", []):
-        pages += [c["file"] for c in part["chapters"]]
-    return pages
-
-
-def source_of(page: str) -> Path:
-    for ext in (".ipynb", ".md"):
-        if (BOOK / (page + ext)).exists():
-            return BOOK / (page + ext)
-    raise FileNotFoundError(f"{page} in _toc.yml has no .ipynb or .md")
-
-
-def is_notebook(page: str) -> bool:
-    return source_of(page).suffix == ".ipynb"
 
 
 def repository() -> tuple[str, str, str, str]:

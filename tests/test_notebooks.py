@@ -2,25 +2,15 @@
 in one run, with no error and no stderr in its stored outputs."""
 
 import json
-from pathlib import Path
 
 import pytest
-import yaml
+from conftest import ROOT, toc_pages
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 
 
-def toc_files():
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files = [toc["root"]]
-    for part in toc.get("parts", []):
-        files += [c["file"] for c in part["chapters"]]
-    return files
-
-
 def test_every_chapter_is_in_the_toc_and_exists():
-    files = toc_files()
+    files = toc_pages()
     for nb in NOTEBOOKS:
         assert str(nb.relative_to(ROOT).with_suffix("")) in files, f"{nb.name} is not in _toc.yml"
     for f in files:

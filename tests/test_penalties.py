@@ -425,3 +425,11 @@ def test_plot_penalty_dynamics_draws_one_panel_per_rule():
 def test_plot_penalty_dynamics_bad_input(args, exc, match):
     with pytest.raises(exc, match=match):
         initreg.plot_penalty_dynamics(*args)
+
+
+def test_penalty_names_its_parameter_and_the_choices():
+    with pytest.raises(ValueError, match="name must be one of none, l1, l2; got 'l3'"):
+        initreg.penalty("l3", 0.1)
+    with pytest.raises(ValueError, match="penalty must be one of none, l1, l2"):  # train's own argument
+        net = initreg.Network([2, 3, 1], "tanh", "sigmoid", rng=np.random.default_rng(0))
+        initreg.train(net, np.zeros((4, 2)), np.zeros(4), epochs=1, lr=0.1, penalty="l3", lam=0.1)

@@ -8,11 +8,6 @@ import pytest
 import initreg
 
 
-@pytest.fixture(scope="module")
-def circles():
-    return initreg.toy_data("circles", 200, rng=np.random.default_rng(0))
-
-
 def small_net(init="he_normal", seed=0, activation="relu"):
     return initreg.Network([2, 6, 3, 1], activation, "sigmoid", init=init, rng=np.random.default_rng(seed))
 

@@ -13,11 +13,6 @@ import initreg
 
 # ------------------------------------------------------------------ fixtures
 @pytest.fixture(scope="module")
-def digits():
-    return initreg.load_digits(seed=0)
-
-
-@pytest.fixture(scope="module")
 def small(digits):
     """150 training rows: a problem small enough to train in a fraction of a second."""
     return digits.subset(150, rng=np.random.default_rng(3))

@@ -108,3 +108,12 @@ def items_of(value: Any, name: str, kind: type) -> list[Any]:
         if not isinstance(item, kind):
             raise TypeError(f"{name}[{i}] must be a {kind.__name__}; got {type(item).__name__}")
     return list(value)
+
+
+def instance(value: Any, name: str, kind: type, *, example: str | None = None) -> Any:
+    """``value`` itself if it is an initreg ``kind`` (a network, a data split, a result),
+    else a TypeError naming ``name``, the type it must be and, if given, how to make one."""
+    if not isinstance(value, kind):
+        how = f" ({example})" if example else ""
+        raise TypeError(f"{name} must be an initreg.{kind.__name__}{how}; got {type(value).__name__}")
+    return value

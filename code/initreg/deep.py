@@ -70,11 +70,6 @@ def _number_table(header: Sequence[str], rows: Sequence[Sequence[object]], fmt: 
     return TextTable(header, [tuple(f.format(x) for f, x in zip(fmt, r)) for r in rows], align="right")
 
 
-def _check_data(data: object) -> DataSplit:
-    if not isinstance(data, DataSplit):
-        raise TypeError(f"data must be an initreg.DataSplit (e.g. initreg.load_digits()); got {type(data).__name__}")
-    return data
-
 
 # ------------------------------------------------------------ Glorot & Bengio, figs 6-7
 @dataclass
@@ -127,7 +122,7 @@ def glorot_bengio_study(
     is their eq. 1, U[±1/√n[l-1]] (Var = 1/(3 n[l-1])); "glorot_uniform" their
     normalized eq. 16, U[±√6/√(n[l-1] + n[l])]. See {ref}`chap-deep`.
     """
-    data = _check_data(data)
+    data = v.instance(data, "data", DataSplit, example="e.g. initreg.load_digits()")
     width = v.positive_int(width, "width")
     depth = v.positive_int(depth, "depth")
     v.choice(activation, "activation", ACTIVATIONS)
@@ -423,7 +418,7 @@ def he_study(
     minibatch gradient descent (network ``i`` with minibatch order ``seed+1000+i``, the same
     for every scheme) and evaluated on the test set every epoch. See {ref}`chap-deep`.
     """
-    data = _check_data(data)
+    data = v.instance(data, "data", DataSplit, example="e.g. initreg.load_digits()")
     depth = v.positive_int(depth, "depth")
     width = v.positive_int(width, "width")
     n_nets = v.positive_int(n_nets, "n_nets")

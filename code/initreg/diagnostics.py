@@ -183,8 +183,7 @@ def layer_stats(net: Network, X: object, y: object = None) -> LayerStats:
     Nothing is changed in the network. Gradients are per example: ∂ℓ/∂z[l] = m·∂J/∂z[l].
     See {ref}`chap-deep`.
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be an initreg.Network; got {type(net).__name__}")
+    v.instance(net, "net", Network)
     if net.L < 2:
         raise ValueError("net has no hidden layer: layer statistics need L >= 2")
     Xc = net.check_X(X)
@@ -247,8 +246,7 @@ def track_layer_stats(
     at the end of each epoch listed in ``snapshots`` (0 = at initialization). Metrics are
     recorded every epoch. See {ref}`chap-deep`.
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be an initreg.Network; got {type(net).__name__}")
+    v.instance(net, "net", Network)
     epochs = v.nonneg_int(epochs, "epochs")
     if isinstance(snapshots, (str, bytes)) or not isinstance(snapshots, Sequence) or not snapshots:
         raise ValueError("snapshots must be a non-empty sequence of epochs")

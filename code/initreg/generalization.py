@@ -37,11 +37,6 @@ class CapacityCurve:
         return self.test_error - self.train_error
 
 
-def _check_split(data: object) -> DataSplit:
-    if not isinstance(data, DataSplit):
-        raise TypeError(f"data must be an initreg.DataSplit (e.g. initreg.load_digits()); got {type(data).__name__}")
-    return data
-
 
 def _check_training(epochs: object, lr: object, activation: object) -> tuple[int, float, str]:
     """Check the training arguments up front, so a bad one is named before any network trains."""
@@ -56,7 +51,7 @@ def capacity_curve(data: DataSplit, widths: Sequence[int], *, epochs: int, lr: f
     Every network starts from ``numpy.random.default_rng(seed)``, so widths differ only
     in capacity.
     """
-    data = _check_split(data)
+    data = v.instance(data, "data", DataSplit, example="e.g. initreg.load_digits()")
     if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
         raise ValueError("widths must be a non-empty sequence of positive integers")
     ws = [v.positive_int(w, "widths[i]") for w in widths]
@@ -117,7 +112,7 @@ def training_curve(data: DataSplit, width: int, *, epochs: int, lr: float, seed:
                    record_every: int = 10, activation: str = "tanh") -> TrainingCurve:
     """Train one ``[n0, width, classes]`` network (Xavier init, full batch) and record its
     training and test loss and accuracy every ``record_every`` epochs (a :class:`TrainingCurve`)."""
-    data = _check_split(data)
+    data = v.instance(data, "data", DataSplit, example="e.g. initreg.load_digits()")
     width = v.positive_int(width, "width")
     epochs, lr, activation = _check_training(epochs, lr, activation)
     v.nonneg_int(seed, "seed")

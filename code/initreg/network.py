@@ -608,7 +608,6 @@ class Network:
         If ``delta`` is given, ``scale · m · ∂J/∂Z[L]`` is written into it (``scale = 1/m``
         gives the gradient of the mean loss).
         """
-        m = logits.shape[0]
         acc = None
         # The formulas (and so the rounding) are those the book's stored outputs were made
         # with: a change in the last bit can move a chaotic small-network run.
@@ -710,8 +709,7 @@ def input_jacobian(net: Network, x: object, *, of: str = "output") -> np.ndarray
     small change of its input; in {ref}`chap-beyond` they are the spectrum of dynamical
     isometry.
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be an initreg.Network; got {type(net).__name__}")
+    v.instance(net, "net", Network)
     v.choice(of, "of", ("output", "logits"))
     xs = v.array(x, "x", ndim=(1, 2), dtype=net.dtype)
     if xs.ndim == 2:

@@ -15,14 +15,16 @@ convention; and what each rule does to a weight step by step. See {ref}`chap-upd
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 
 from . import _validate as v
 
 __all__ = [
+    "PENALTY_LABELS",
     "PENALTIES",
     "UPDATES",
     "Penalty",
@@ -46,6 +48,9 @@ __all__ = [
 
 #: Penalty names accepted by :func:`penalty` and the training loop.
 PENALTIES: tuple[str, ...] = ("none", "l1", "l2")
+#: How the book writes each penalty in tables, legends and captions (the figures colour
+#: them by ``initreg.figures.PENALTY_COLORS``, keyed alike).
+PENALTY_LABELS: Mapping[str, str] = MappingProxyType({"none": "no penalty", "l1": "L1", "l2": "L2"})
 #: How the training loop applies a penalty: its (sub)gradient, or its proximal step.
 UPDATES: tuple[str, ...] = ("gradient", "proximal")
 

@@ -150,11 +150,6 @@ def linear_chain(
 
 
 # ------------------------------------------------------------------------------- symmetry
-def _check_net(net: object) -> Network:
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be an initreg.Network; got {type(net).__name__}")
-    return net
-
 
 def _unit_params(net: Network, l: int) -> np.ndarray:
     """Hidden layer l+1's units as rows: [incoming W row | bias | outgoing W column]."""
@@ -169,7 +164,7 @@ def distinct_units(net: Network) -> list[int]:
     equal to the last bit. A layer whose units are all the same computes one number per
     example, repeated ``n[l]`` times. See {ref}`chap-why`.
     """
-    net = _check_net(net)
+    net = v.instance(net, "net", Network)
     return [int(np.unique(_unit_params(net, l), axis=0).shape[0]) for l in range(net.L - 1)]
 
 
@@ -179,7 +174,7 @@ def symmetry_gap(net: Network) -> np.ndarray:
     ``θ_i`` is unit ``i``'s incoming row of ``W[l]``, its bias and its outgoing column of
     ``W[l+1]``, as in :func:`distinct_units`. Exactly 0 when every unit equals the first.
     """
-    net = _check_net(net)
+    net = v.instance(net, "net", Network)
     return np.array([float(np.max(np.abs(p - p[0]))) for p in
                      (_unit_params(net, l) for l in range(net.L - 1))])
 
@@ -193,7 +188,7 @@ def merge_identical_units(net: Network) -> Network:
     Applied layer by layer from the input. A network whose units never separated collapses
     to ``[n[0], 1, ..., 1, n[L]]``: one unit per layer. See {ref}`chap-why`.
     """
-    net = _check_net(net)
+    net = v.instance(net, "net", Network)
     weights = [w.copy() for w in net.weights]
     biases = [b.copy() for b in net.biases]
     for l in range(net.L - 1):
@@ -279,8 +274,7 @@ def symmetry_run(
     weights of one unit, ``W[1][0, :]``, tests whether training amplifies a small difference.
     See {ref}`chap-why`.
     """
-    if not isinstance(data, DataSplit):
-        raise TypeError(f"data must be an initreg.DataSplit (e.g. initreg.load_digits()); got {type(data).__name__}")
+    v.instance(data, "data", DataSplit, example="e.g. initreg.load_digits()")
     if isinstance(hidden, (str, bytes)) or not isinstance(hidden, Sequence) or len(hidden) == 0:
         raise ValueError(f"hidden must be a non-empty sequence of widths n[1], ..., n[L-1]; got {hidden!r}")
     widths = [v.positive_int(h, f"hidden[{i}]") for i, h in enumerate(hidden)]
@@ -345,7 +339,7 @@ def toy_initializer(k: float) -> Initializer:
 def dead_relu_units(net: Network, X: object) -> list[int]:
     """For each hidden ReLU layer, how many units output 0 on every row of ``X`` (``None``
     entries are layers with another activation). A dead unit passes no gradient back."""
-    net = _check_net(net)
+    net = v.instance(net, "net", Network)
     A = net.forward(X)
     return [int(np.sum(np.all(a == 0.0, axis=0))) if act == "relu" else None
             for a, act in zip(A[1:-1], net.activations)]

@@ -177,8 +177,7 @@ def train(
         For a bad argument (the message names it), a network whose weights are read-only,
         or a loss that is not finite before the first step.
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be an initreg.Network; got {type(net).__name__}")
+    v.instance(net, "net", Network)
     net._sync()
     net._writable()
     Xc = net.check_X(X)
@@ -248,7 +247,6 @@ def train(
     moved = [False]  # set when a callback changed the weights in place of a record
 
     def record(epoch: int, step: int, loss: float | None = None, acc: float | None = None) -> bool:
-        nonlocal backup
         if loss is None:
             loss, acc = net._evaluate(Xc, targets)
         if not math.isfinite(loss) or not net._finite():

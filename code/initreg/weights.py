@@ -44,12 +44,11 @@ from . import _threads
 from . import _validate as v
 from .datasets import DataSplit, load_digits
 from .network import ACTIVATIONS, Network
-from .penalties import PENALTIES, UPDATES
+from .penalties import PENALTIES, PENALTY_LABELS, UPDATES
 from .training import train
 
 __all__ = [
     "NEAR_ZERO",
-    "PENALTY_NAMES",
     "AI_NOTES_LAMBDAS",
     "LAMBDA_LEVELS",
     "DIGITS_SETUP",
@@ -114,7 +113,6 @@ EXPLORER_LAMBDAS: tuple[float, ...] = (0.0, 1e-5, 2e-5, 5e-5, 1e-4, 2e-4, 5e-4, 
 LOG_MAGNITUDES: tuple[float, float] = (-18.0, 1.0)
 
 #: How the book names each penalty.
-PENALTY_NAMES: Mapping[str, str] = MappingProxyType({"none": "no penalty", "l1": "L1", "l2": "L2"})
 
 
 # ----------------------------------------------------------------- measuring weights
@@ -285,7 +283,7 @@ class TrainedRun:
         if self.penalty == "none":
             return "no penalty"
         prox = " (proximal)" if self.update == "proximal" else ""
-        return f"{PENALTY_NAMES[self.penalty]}{prox}, λ = {self.lam:g}"
+        return f"{PENALTY_LABELS[self.penalty]}{prox}, λ = {self.lam:g}"
 
     @property
     def band(self) -> float:
@@ -361,11 +359,6 @@ def check_run(run: object, name: str = "run") -> TrainedRun:
     return run
 
 
-def _check_split(data: object) -> DataSplit:
-    if not isinstance(data, DataSplit):
-        raise TypeError(f"data must be an initreg.DataSplit (e.g. initreg.load_digits()); got {type(data).__name__}")
-    return data
-
 
 def _check_penalty(penalty: object, lam: object) -> tuple[str, float]:
     name = v.choice(penalty, "penalty", PENALTIES)
@@ -413,7 +406,7 @@ def train_penalized(
     (``previous_weights``). BLAS runs on one thread: for matrices this small, threads only
     add overhead.
     """
-    data = _check_split(data)
+    data = v.instance(data, "data", DataSplit, example="e.g. initreg.load_digits()")
     penalty, lam = _check_penalty(penalty, lam)
     sizes = _check_sizes(sizes, data.n_features, data.n_classes)
     epochs = v.positive_int(epochs, "epochs")
@@ -554,7 +547,7 @@ class SeedRuns:
     runs: Mapping[str, tuple[TrainedRun, ...]]
 
     KEYS = ("none", "l1", "l2", "l1_proximal")
-    _NAMES = {"none": "no penalty", "l1": "L1", "l2": "L2", "l1_proximal": "L1 (proximal)"}
+    _NAMES = {**PENALTY_LABELS, "l1_proximal": "L1 (proximal)"}
 
     def series(self, key: str, quantity: str) -> np.ndarray:
         """One number per seed: ``quantity`` is ``"train_accuracy"``, ``"test_accuracy"``,
@@ -616,7 +609,7 @@ class RunTable:
     def __init__(self, runs: Sequence[TrainedRun]) -> None:
         self.runs = v.items_of(runs, "runs", TrainedRun)
         self.rows = [
-            (PENALTY_NAMES[r.penalty] + (" (proximal)" if r.update == "proximal" else ""),
+            (PENALTY_LABELS[r.penalty] + (" (proximal)" if r.update == "proximal" else ""),
              "–" if r.penalty == "none" else f"{r.lam:g}",
              f"{r.train_accuracy:.3f}", f"{r.test_accuracy:.3f}", f"{r.norm:.3g}", f"{r.near_zero():.1%}")
             for r in self.runs
@@ -676,7 +669,7 @@ class Holdout:
 def holdout_split(data: DataSplit, n_train: int, n_val: int, *, rng: np.random.Generator) -> Holdout:
     """Carve ``n_train`` training and ``n_val`` validation rows, disjoint, out of
     ``data``'s training rows; the test rows are kept as they are and never used to choose."""
-    data = _check_split(data)
+    data = v.instance(data, "data", DataSplit, example="e.g. initreg.load_digits()")
     n_train = v.positive_int(n_train, "n_train")
     n_val = v.positive_int(n_val, "n_val")
     m = len(data.y_train)
@@ -739,7 +732,7 @@ class LambdaSweep:
 
     def __repr__(self) -> str:
         b, o = self.best_index, self.one_se_index
-        return (f"LambdaSweep({PENALTY_NAMES[self.penalty]}, {len(self.lams)} values of λ; "
+        return (f"LambdaSweep({PENALTY_LABELS[self.penalty]}, {len(self.lams)} values of λ; "
                 f"best validation accuracy {self.val_accuracy[b]:.3f} at λ = {self.lams[b]:g} "
                 f"(test {self.test_accuracy[b]:.3f}); one-standard-error rule λ = {self.lams[o]:g} "
                 f"(test {self.test_accuracy[o]:.3f})")
@@ -768,8 +761,7 @@ def lambda_sweeps(
     """``{penalty: LambdaSweep}``: the same network (same seed, so the same initial weights
     and batches) trained at every λ on ``split``'s training rows, measured on its
     training, validation and test rows. λ = 0 is trained once and shared."""
-    if not isinstance(split, Holdout):
-        raise TypeError(f"split must be an initreg.Holdout (see holdout_split); got {type(split).__name__}")
+    v.instance(split, "split", Holdout, example="see holdout_split")
     if isinstance(penalties, (str, bytes)) or not isinstance(penalties, Sequence) or not penalties:
         raise ValueError("penalties must be a non-empty sequence of names from l1, l2")
     pens = [v.choice(p, f"penalties[{i}]", ("l1", "l2")) for i, p in enumerate(penalties)]

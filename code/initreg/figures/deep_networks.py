@@ -63,8 +63,7 @@ def _layer_histograms(stats: LayerStats, kind: str, bins: int, limits: tuple[flo
                       layers: Sequence[int] | None) -> tuple[tuple[float, float], np.ndarray, dict[int, np.ndarray]]:
     """What :func:`plot_layer_histograms` draws: the range, the bin centres and, per layer,
     the fraction of its values in each of ``bins`` equal bins."""
-    if not isinstance(stats, LayerStats):
-        raise TypeError(f"stats must be an initreg.LayerStats; got {type(stats).__name__}")
+    v.instance(stats, "stats", LayerStats)
     data = stats.values(kind)
     bins = v.positive_int(bins, "bins")
     ls = list(stats.layers) if layers is None else [int(l) for l in layers]

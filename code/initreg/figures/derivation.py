@@ -27,7 +27,7 @@ from matplotlib.lines import Line2D
 from ..derivations.variance import VARIANCE_SYMBOLS, tanh_second_moment, tanh_variance_series
 from ..explorable import Choice, Explorable, Panel, Slider, add_cursor, cache_raster, register_figure
 from ..propagation import EXPLORER_NETWORK, SignalPropagation, explorer_network
-from .style import COLORS, INIT_COLORS
+from .style import COLORS, INIT_COLORS, decade_label
 
 __all__ = ["plot_activation_variance", "plot_signal_propagation", "variance_propagation_explorer"]
 
@@ -109,16 +109,6 @@ def _shown_values(run: SignalPropagation) -> np.ndarray:
     return flat[np.isfinite(flat) & (flat > 0)]
 
 
-def _decade_label(y: float, _pos: object = None) -> str:
-    """A decade as plain text (1, 10, 0.1, 0.01, 0.001, 1e5, 1e-8): cheaper to draw than mathtext."""
-    if y <= 0 or not np.isfinite(y):
-        return ""
-    e = int(round(math.log10(y)))
-    if abs(math.log10(y) - e) > 1e-6:
-        return f"{y:.2g}"
-    return {0: "1", 1: "10", 2: "100", -1: "0.1", -2: "0.01", -3: "0.001"}.get(e, f"1e{e}")
-
-
 def _log_limits(ax: Axes, values: np.ndarray, *, at_least: tuple[float, float] = (1e-2, 1e2)) -> None:
     """A log y axis from a decade below to a decade above ``values`` (covering ``at_least``),
     with at most six plain decade labels, every 1, 2, 5, 10 or 20 decades, and no minor ticks."""
@@ -130,7 +120,7 @@ def _log_limits(ax: Axes, values: np.ndarray, *, at_least: tuple[float, float] =
     first = math.ceil(d0 / step) * step
     ax.yaxis.set_major_locator(ticker.FixedLocator(10.0 ** np.arange(first, d1 + 1, step)))
     ax.yaxis.set_minor_locator(ticker.NullLocator())
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(_decade_label))
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(decade_label))
 
 
 def _legend_corner(ax: Axes, runs: Sequence[SignalPropagation], entries: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure, SubFigure
 
+from .. import _validate as v
 from ..explorable import Explorable, Panel
 from ..generalization import CapacityCurve, TrainingCurve
 from .style import COLORS
@@ -14,8 +15,7 @@ __all__ = ["plot_capacity", "plot_training_curve"]
 
 def plot_capacity(curve: CapacityCurve) -> Explorable:
     """Training and test error against hidden width (a :class:`initreg.CapacityCurve`)."""
-    if not isinstance(curve, CapacityCurve):
-        raise TypeError(f"curve must be an initreg.CapacityCurve; got {type(curve).__name__}")
+    v.instance(curve, "curve", CapacityCurve)
 
     def draw(fig: Figure) -> None:
         ax = fig.subplots()
@@ -40,8 +40,7 @@ def plot_training_curve(curve: TrainingCurve) -> Explorable:
     (right panel) against epochs on a log scale, from the first record after epoch 0, the
     epoch of the lowest test loss dashed in both. Linear loss and accuracy axes, so that the
     rise of the test loss and the level of the test accuracy read directly."""
-    if not isinstance(curve, TrainingCurve):
-        raise TypeError(f"curve must be an initreg.TrainingCurve; got {type(curve).__name__}")
+    v.instance(curve, "curve", TrainingCurve)
     epoch = np.asarray(curve.history.epoch)
     keep = epoch > 0
     best = epoch[curve.best_index]

@@ -30,6 +30,7 @@ from matplotlib.ticker import FuncFormatter, Locator, MaxNLocator, NullLocator
 
 from .. import _validate as v
 from ..explorable import Choice, Explorable, Panel, Slider, add_cursor, cache_raster, register_figure
+from ..penalties import PENALTY_LABELS
 from ..landscapes import (LANDSCAPE_PATH_RATIOS, LANDSCAPES, Landscape, LassoRidgePaths, as_landscape, landscape,
                           landscape_path, penalized_grid, penalized_minimum)
 from .style import PENALTY_COLORS
@@ -43,7 +44,6 @@ __all__ = [
 ]
 
 _PENALTIES = ("l1", "l2")
-_PEN_TEXT = {"none": "no penalty", "l1": "L1", "l2": "L2"}
 #: Plain text, not mathtext: a title that changes with every frame is laid out on every draw.
 _PEN_MATH = {"l1": "f + λ‖w‖₁", "l2": "f + λ‖w‖₂²"}
 _BALL_MATH = {"l1": "‖w‖₁ ≤ t", "l2": "‖w‖₂ ≤ r"}
@@ -213,7 +213,7 @@ def _setup_coordinates(sub: SubFigure) -> dict[str, Any]:
     lines = {}
     for (pen, j), ls in _COORD_STYLE.items():
         (lines[pen, j],) = ax.plot([], [], ls, color=PENALTY_COLORS[pen], lw=1.5,
-                                   label=_PEN_TEXT[pen] if j == 0 else None)
+                                   label=PENALTY_LABELS[pen] if j == 0 else None)
     ax.axhline(0.0, color="0.5", lw=0.7)
     ax.set_xscale("log")
     ax.set(xlabel="λ / λ₀", ylabel="minimizer: w₁ solid, w₂ dashed", xlim=(rel[0], rel[-1]),
@@ -265,13 +265,13 @@ def _update_coordinates(st: dict[str, Any], data: dict[str, Any], rel_lam: float
 
 def _contour_alt(pen: str, view: str, overlays: bool) -> str:
     """The alt text template of a penalty's panel (over the controls ``function`` and ``rel_lam``)."""
-    what = f"f plus the {_PEN_TEXT[pen]} penalty" if view == "penalized" else "f alone"
+    what = f"f plus the {PENALTY_LABELS[pen]} penalty" if view == "penalized" else "f alone"
     ball = "diamond" if pen == "l1" else "circle"
     text = (f"Filled contours of the {{function}} function, {what}, at lambda over lambda-zero {{rel_lam}}, darker "
-            f"toward the minimum, with the minimizer of f (a cross) and of f plus the {_PEN_TEXT[pen]} penalty "
+            f"toward the minimum, with the minimizer of f (a cross) and of f plus the {PENALTY_LABELS[pen]} penalty "
             f"(a {'dot' if pen == 'l1' else 'square'})")
     if view == "constrained":
-        text += f", the {_PEN_TEXT[pen]} {ball} through that minimizer filled, and the level set of f through it"
+        text += f", the {PENALTY_LABELS[pen]} {ball} through that minimizer filled, and the level set of f through it"
     if overlays:
         text += f"; the path of the minimizer as lambda grows and the {ball} through it are drawn over them"
     return text + "."
@@ -379,7 +379,7 @@ def plot_penalized_contours(land: Landscape | str, lam: float) -> Explorable:
     mins = {pen: penalized_minimum(found, pen, rel * found.lam0).w for pen in _PENALTIES}
     shape = {"l1": ", with corners where they cross the axes", "l2": ""}
     mark = {"l1": "a dot", "l2": "a square"}
-    alts = {pen: (f"Bands of the {title} function plus an {_PEN_TEXT[pen]} penalty over its box in the w1-w2 plane, "
+    alts = {pen: (f"Bands of the {title} function plus an {PENALTY_LABELS[pen]} penalty over its box in the w1-w2 plane, "
                   f"darker toward the minimum{shape[pen]}; the penalized minimizer ({mark[pen]}) is at "
                   f"{_where(mins[pen])}, nearer the origin than the unregularized minimizer (a cross).")
             for pen in _PENALTIES}
@@ -402,7 +402,7 @@ def plot_constrained_view(land: Landscape | str, lam: float) -> Explorable:
     ball = {"l1": "diamond", "l2": "disc"}
     alts = {pen: (f"Bands of the {_short_title(found)} function alone around its minimum (a cross), and a "
                   f"{'blue' if pen == 'l1' else 'green'} {ball[pen]} centred at the origin through the "
-                  f"{_PEN_TEXT[pen]} minimizer at {_where(mins[pen])}; the level set of f through that point, "
+                  f"{PENALTY_LABELS[pen]} minimizer at {_where(mins[pen])}; the level set of f through that point, "
                   f"drawn in vermillion, touches the {ball[pen]} there.") for pen in _PENALTIES}
     return landscape_explorer((value,), view="constrained", overlays=False, coordinates=False, alts=alts).at(
         function=value, rel_lam=rel, name="fig-constrained-view", caption=(
@@ -508,8 +508,7 @@ def plot_lasso_ridge_paths(paths: LassoRidgePaths) -> Explorable:
     penalty: the L1 panel marks the knots of the exact path, where a coordinate leaves or
     enters 0; the L2 panel marks with a dot each λ at which a coordinate is 0, a single
     point where it changes sign. See {ref}`chap-landscapes`."""
-    if not isinstance(paths, LassoRidgePaths):
-        raise TypeError(f"paths must be an initreg.LassoRidgePaths; got {type(paths).__name__}")
+    v.instance(paths, "paths", LassoRidgePaths)
     lams = paths.lams
     ys = np.concatenate([paths.l1.ravel(), paths.l2.ravel(), [0.0]])
     pad = 0.05 * (ys.max() - ys.min())
@@ -534,7 +533,7 @@ def plot_lasso_ridge_paths(paths: LassoRidgePaths) -> Explorable:
         ax.set_xscale("log")
         x0 = lams[0] / 4.0
         ax.set(xlabel="λ", ylabel="coefficient $w_j$", xlim=(x0, lams[-1]), ylim=ylim,
-               title=f"{_PEN_TEXT[pen]} path")
+               title=f"{PENALTY_LABELS[pen]} path")
         # the inputs' names at the left end of their curves, spread so that none overlap
         height = sub.bbox.height * 0.75 / sub.dpi * 72.0  # points, the axes' share of the panel
         gap = 1.15 * 9.0 * (ylim[1] - ylim[0]) / height

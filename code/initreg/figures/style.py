@@ -8,20 +8,14 @@ too large). See {ref}`notation`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 __all__ = [
     "CLASS_COLORS",
     "COLORS",
     "PENALTY_COLORS",
     "INIT_COLORS",
-    "new_figure",
-    "plot_history",
-    "plot_decision_boundary",
+    "PENALTY_COLOR_NAMES",
     "decade_label",
 ]
 
@@ -37,12 +31,11 @@ COLORS: dict[str, str] = {
     "reddish purple": "#CC79A7",
 }
 
-#: No penalty in vermillion ("red", as in the source article), L1 in blue, L2 in bluish green.
-PENALTY_COLORS: dict[str, str] = {
-    "none": COLORS["vermillion"],
-    "l1": COLORS["blue"],
-    "l2": COLORS["bluish green"],
-}
+#: No penalty in vermillion ("red", as in the source article), L1 in blue, L2 in bluish green;
+#: their labels are the engine's :data:`initreg.PENALTY_LABELS`, keyed alike, and the colours' own
+#: names, for captions, :data:`PENALTY_COLOR_NAMES`.
+PENALTY_COLOR_NAMES: dict[str, str] = {"none": "vermillion", "l1": "blue", "l2": "bluish green"}
+PENALTY_COLORS: dict[str, str] = {key: COLORS[name] for key, name in PENALTY_COLOR_NAMES.items()}
 
 #: The four initializations of Part I, by role; each scheme maps to a role's colour.
 INIT_COLORS: dict[str, str] = {
@@ -65,42 +58,6 @@ INIT_COLORS: dict[str, str] = {
 
 #: Class colours for the two-class toy sets.
 CLASS_COLORS: tuple[str, str] = (COLORS["vermillion"], COLORS["blue"])
-
-
-def new_figure(width: float = 8.0, height: float = 3.0, *, ncols: int = 1, nrows: int = 1,
-               **subplot_kw: object) -> tuple[Figure, np.ndarray]:
-    """A figure outside pyplot's global state, with a grid of axes (always a 2-D array)."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
-    return fig, axes
-
-
-def plot_history(ax: Axes, history: object, *, key: str = "loss", label: str | None = None,
-                 color: str | None = None, x: str = "step", **kw: object) -> None:
-    """Plot one recorded series of a :class:`initreg.History` against steps or epochs."""
-    xs = np.asarray(getattr(history, x))
-    ys = np.asarray(getattr(history, key))
-    if ys.size:
-        ax.plot(xs, ys, label=label, color=color, **kw)
-    if getattr(history, "diverged_at", None) is not None:
-        ax.axvline(xs[-1] if xs.size else 0, color=color or "k", ls=":", lw=1)
-
-
-def plot_decision_boundary(ax: Axes, predict_proba: object, X: np.ndarray, y: np.ndarray, *,
-                           resolution: int = 120, lim: float = 1.0,
-                           levels: Sequence[float] = (0.5,)) -> None:
-    """Shade P(y = 1) of a two-class model over [-lim, lim]², draw its 0.5 contour and the points."""
-    g = np.linspace(-lim, lim, resolution)
-    gx, gy = np.meshgrid(g, g)
-    p = np.asarray(predict_proba(np.c_[gx.ravel(), gy.ravel()])).reshape(gx.shape)
-    ax.contourf(gx, gy, p, levels=np.linspace(0, 1, 11), cmap="RdBu", vmin=0, vmax=1, alpha=0.55)
-    if p.min() < levels[0] < p.max():
-        ax.contour(gx, gy, p, levels=list(levels), colors="k", linewidths=1.2)
-    for c, col, mk in ((0, CLASS_COLORS[0], "o"), (1, CLASS_COLORS[1], "s")):
-        sel = y == c
-        ax.scatter(X[sel, 0], X[sel, 1], s=9, c=col, marker=mk, edgecolors="white", linewidths=0.3,
-                   label=f"class {c}")
-    ax.set(xlim=(-lim, lim), ylim=(-lim, lim), aspect="equal", xticks=[], yticks=[])
 
 
 def decade_label(y: float, _pos: object = None) -> str:

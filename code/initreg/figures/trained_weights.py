@@ -28,9 +28,10 @@ from matplotlib.patches import Rectangle, StepPatch
 
 from .. import _validate as v
 from ..explorable import Choice, Explorable, Panel, Slider, cache_raster, register_figure
-from ..weights import (DIGITS_SETUP, EXPLORER_LAMBDAS, LOG_MAGNITUDES, NEAR_ZERO, PENALTY_NAMES, LambdaSweep,
+from ..weights import (DIGITS_SETUP, EXPLORER_LAMBDAS, LOG_MAGNITUDES, NEAR_ZERO, LambdaSweep,
                        TrainedRun, check_run, magnitude_histogram, strength_run, weight_histogram)
-from .style import PENALTY_COLORS
+from ..penalties import PENALTY_LABELS
+from .style import PENALTY_COLOR_NAMES, PENALTY_COLORS
 
 __all__ = ["plot_weight_histograms", "plot_abs_weights", "plot_lambda_sweep", "trained_weights_explorer"]
 
@@ -46,13 +47,11 @@ PANEL_W, PANEL_H = 3.6, 3.2
 
 _COUNT_TICKS = ([1, 10, 100, 1000, 10000], ["1", "10", "100", "1000", "10000"])
 _BASE_COLOR = PENALTY_COLORS["none"]
-#: The names of :data:`PENALTY_COLORS`, for captions.
-_COLOR_NAMES = {"none": "vermillion", "l1": "blue", "l2": "bluish green"}
 
 
 def _name(run: TrainedRun, penalty: str) -> str:
     """``"L1"``, ``"L1 proximal"``, ``"L2"``: the penalty a run is shown for."""
-    return PENALTY_NAMES[penalty] + (" proximal" if run.update == "proximal" and run.lam > 0 else "")
+    return PENALTY_LABELS[penalty] + (" proximal" if run.update == "proximal" and run.lam > 0 else "")
 
 
 def _title(run: TrainedRun, penalty: str) -> str:
@@ -201,7 +200,7 @@ def plot_weight_histograms(base: TrainedRun, l1: TrainedRun, l2: TrainedRun) -> 
     def alt(run: TrainedRun) -> str:
         return (f"Histogram of the {base.n_weights:,} weights by value, counts on a log scale: "
                 f"{_title(run, run.penalty)} as a line over the network without a penalty, filled. "
-                f"{run.near_zero():.0%} of the {PENALTY_NAMES[run.penalty]} weights are near zero, against "
+                f"{run.near_zero():.0%} of the {PENALTY_LABELS[run.penalty]} weights are near zero, against "
                 f"{base.near_zero():.0%} without a penalty; the largest |w| is {np.abs(run.flat).max():.2f}, "
                 f"against {np.abs(base.flat).max():.2f}.")
 
@@ -278,7 +277,7 @@ def plot_lambda_sweep(sweeps: Sequence[LambdaSweep] | Mapping[str, LambdaSweep])
     a star marks the λ of the one-standard-error rule and a black cross the λ of the best
     validation accuracy (both chosen on validation)."""
     sweeps = v.items_of([sweeps] if isinstance(sweeps, LambdaSweep) else sweeps, "sweeps", LambdaSweep)
-    names = [PENALTY_NAMES[s.penalty] for s in sweeps]
+    names = [PENALTY_LABELS[s.penalty] for s in sweeps]
 
     def draw(fig: Figure, accuracy: SubFigure, norm: SubFigure, sparsity: SubFigure) -> dict[str, Axes]:
         ax_acc, ax_norm, ax_sparse = accuracy.subplots(), norm.subplots(), sparsity.subplots()
@@ -333,7 +332,7 @@ def plot_lambda_sweep(sweeps: Sequence[LambdaSweep] | Mapping[str, LambdaSweep])
                 Panel("sparsity", PANEL_W, f"The fraction of weights with |w| below {NEAR_ZERO:g} against "
                       f"lambda: {trend('near_zero', '{:.0%}', np.argmax)}.")],
         caption=(f"The network trained on the small training set at each of {len(s0.lams)} values of λ, with "
-                 + " and ".join(f"{n} ({_COLOR_NAMES[s.penalty]})" for s, n in zip(sweeps, names))
+                 + " and ".join(f"{n} ({PENALTY_COLOR_NAMES[s.penalty]})" for s, n in zip(sweeps, names))
                  + "; λ = 0 is drawn at the left end of the log axis. Panel accuracy: on the training images "
                  f"(solid), the {s0.n_val} validation images (dotted) and the test images (dashed); on the test "
                  "curves, the star marks the λ chosen on validation by the one-standard-error rule, the black "
