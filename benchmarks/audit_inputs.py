@@ -9,7 +9,7 @@ None, unknown names, arrays with NaN or the wrong number of dimensions, a non-Ge
 rng, ...). The book's contract: a ``ValueError`` or ``TypeError`` whose message names the
 parameter (and, for names, lists the choices). Each outcome is classified:
 
-* ``ok``: ValueError/TypeError naming the parameter;
+* ``ok``: ValueError/TypeError naming the parameter (as a word: ``y`` in "NoneType" does not count);
 * ``unnamed``: ValueError/TypeError that does not name it;
 * ``crash``: any other exception (it failed deep inside numpy, or worse);
 * ``nan``: returned a result containing NaN or inf;
@@ -18,7 +18,10 @@ parameter (and, for names, lists the choices). Each outcome is classified:
   the value is legitimate, e.g. a seed of 0; those are reported as ``valid``);
 * ``slow``: still running after the time limit (no early check).
 
-Public names it has no baseline for are listed, so a new module is noticed.
+Public names it has no baseline for are listed, so a new module is noticed; the list
+should be empty: a public function is audited, or in :data:`EXCLUDED` with the reason, or
+(while its chapter is written) in :data:`NEW_CHAPTERS_PENDING`, reported on its own line.
+Baselines that take over a second are listed too (a baseline should stay well under one).
 """
 
 from __future__ import annotations
@@ -27,13 +30,16 @@ import argparse
 import inspect
 import json
 import math
+import re
 import signal
 import sys
+import time
 import warnings
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import sympy as sp
 
 import initreg
 
@@ -86,7 +92,25 @@ def _bad_values(value: Any) -> list[tuple[str, Any]]:
                 ("None", None)]
     if isinstance(value, (list, tuple)) and value and all(isinstance(x, str) for x in value):
         return [("[]", []), ("['bogus']", ["bogus"]), ("'l1'", "l1"), ("None", None)]
+    if isinstance(value, (list, tuple)) and value and all(_is_object(x) for x in value):
+        return [("[]", []), ("['x']", ["x"]), ("'abc'", "abc"), ("None", None)]
+    if _is_object(value):  # a result object of initreg (a run, a landscape, a holdout), or an Axes
+        return [("'x'", "x"), ("None", None), ("3", 3)]
+    if isinstance(value, sp.Basic):  # a SymPy expression
+        return [("'abc'", "abc"), ("None", None), ("-1", sp.Integer(-1)), ("0", sp.Integer(0))]
     return []
+
+
+def _is_object(x: Any) -> bool:
+    """An argument that is an object of initreg or matplotlib, not a number, name or array."""
+    mod = type(x).__module__ or ""
+    return mod.split(".")[0] in ("initreg", "matplotlib") and not isinstance(x, (np.ndarray, np.generic))
+
+
+def _names(message: str, param: str) -> bool:
+    """Whether ``message`` names ``param`` as a word (``lams`` in "lams[2] must be ...", but
+    not ``y`` in "NoneType" nor ``m`` in "must")."""
+    return re.search(rf"(?<![A-Za-z0-9_]){re.escape(param)}(?![A-Za-z0-9_])", message) is not None
 
 
 def _has_nan(x: Any, depth: int = 0) -> bool:
@@ -180,7 +204,7 @@ def baselines() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
     add("preactivation_variance", n=4)
     add("l2_conversion_factor", source="article", target="pytorch")
     add("lasso_two_feature_zero", k=2)
-    add("deep_playground_stats", activation="tanh", scheme="xavier", scale=1.0, depth=3, width=16)
+    add("deep_playground_stats", activation="tanh", k=1.0, depth=3, width=16)
     add("diabetes_features", names=("bmi", "bp"))
     add("least_squares_landscape", X=Xls[:, :2], y=yls, name="audit", title="audit")
     if hasattr(initreg, "least_squares_landscape"):
@@ -192,7 +216,144 @@ def baselines() -> dict[str, tuple[Callable[..., Any], dict[str, Any]]]:
     add("train_penalized", data=split, penalty="l2", lam=0.01, sizes=[64, 8, 10], epochs=1, lr=0.1, batch_size=40,
         seed=0, update="gradient", activation="tanh", init="xavier")
     add("toy_seed_sweep", dataset="circles", seeds=[0], roles=["appropriate"], steps=3, lr=0.1, n=40)
+
+    # --- the symbolic derivations (SymPy): most take no argument, a baseline checks they run
+    for name in ("abs_subdifferential_at_zero", "l2_decay_coefficients", "l2_proximal_step", "penalty_costs",
+                 "penalty_derivatives", "soft_threshold_derivation", "update_rules", "weight_decay_form",
+                 "backward_rule", "depth_variance", "forward_rule", "glorot_rule", "he_rule", "relu_mean",
+                 "relu_second_moment", "uniform_variance"):
+        add(name)
+    add("activation_moment", activation="relu", p=2)
+    add("square_spread", activation="relu")
+    add("tanh_derivative_second_moment", var_z=1.0, nodes=20)
+    add("truncated_normal_variance", c=2)
+    if hasattr(initreg, "glorot_rule"):
+        add("uniform_limit", variance=initreg.glorot_rule())
+    if hasattr(initreg, "relax_assumptions"):
+        # relax_assumptions(*names) takes its names positionally: the audit passes one
+        def relax_assumptions(names: Any) -> Any:
+            return initreg.relax_assumptions(names)
+
+        b["relax_assumptions"] = (relax_assumptions, {"names": "mu_x"})
+    add("layer_factors", W=W, m=20, rng=rng(0))
+
+    # --- the engine (network.py, optimizers.py)
+    add("input_jacobian", net=net.copy(), x=toy[0][0], of="output")
+    add("adam_update", w=W, grad=g, m=np.zeros_like(W), v_=np.zeros_like(W), t=1, alpha=0.1, beta1=0.9,
+        beta2=0.999, eps=1e-8, lam=0.01, decay=0.01)
+    add("penalty_alone", w0=np.array([1.0, -0.5]), alpha_lam=0.1, steps=5, rule="l1")
+
+    # --- the playground (toy sets)
+    add("toy_decision_map", dataset="circles", role="appropriate", step=2, pixels=8, steps=5, lr=0.1, n=50, seed=0)
+    add("toy_second_moments", dataset="circles", ks=[1.0, 2.0], draws=5, n=50, seed=0)
+
+    # --- deep networks: small versions of the papers' experiments
+    small = dict(hidden=[8], epochs=1, lr=0.05, batch_size=256, snapshots=[0, 1], n_stats=20)
+    add("ai_notes_study", **small, seed=0)
+    add("ai_notes_repeats", seeds=[0], **small)
+    add("glorot_bengio_study", data=split, schemes=["standard", "glorot_uniform"], width=8, depth=2,
+        activation="tanh", n_examples=20, seed=0)
+    add("he_study", data=split, schemes=["xavier", "he_normal"], depth=3, width=8, n_nets=2, n_train=1, epochs=1,
+        lr=0.002, batch_size=40, n_stats=20, seed=0)
+    add("playground_sweep", activation="tanh", ks=[1.0, 2.0], depth=3, width=16)
+
+    # --- trained weights: the digits runs (DIGITS_SETUP, ~0.4 s each) are cached, so the
+    # baselines below share four: no penalty, L1, L2 and proximal L1 at λ = 0.01
+    if hasattr(initreg, "digits_run"):
+        run = initreg.digits_run("l1", 0.01)
+        add("digits_run", penalty="l1", lam=0.01, update="gradient", seed=0)
+        add("check_run", run=run, name="run")
+        add("pruned_network", run=run, bound=0.01)
+        add("run_table", runs=[run])
+        add("strength_run", penalty="l1", lam=0.01)
+        add("strength_runs", penalty="l1", lams=[0.0, 0.01])
+        add("compare_penalties", lams=[0.01], penalties=["l1"], update="gradient")
+        add("compare_seeds", lam=0.01, seeds=[0])
+    add("magnitude_histogram", weights=[W], bins=11, log_range=(-3.0, 1.0))
+    add("magnitude_shares", weights=[W], bound=0.5, bins=4)
+    if hasattr(initreg, "holdout_split"):
+        hold = initreg.holdout_split(split, 40, 20, rng=rng(0))
+        tiny = dict(sizes=[64, 4, 10], epochs=1, lr=0.1, batch_size=40, seed=0, update="gradient")
+        add("lambda_sweeps", split=hold, lams=[0.0, 0.01], penalties=["l1", "l2"], **tiny)
+        add("lambda_sweep", split=hold, penalty="l1", lams=[0.0, 0.01], **tiny)
+
+    # --- landscapes
+    add("as_landscape", land="himmelblau")
+    if hasattr(initreg, "least_squares_landscape"):
+        add("bisect_path_step", land=land, penalty="l1", lam_lo=0.01, lam_hi=0.1, halvings=2)
+        add("grid_local_minima", land=land, penalty="l1", lam=0.1)
+    add("local_minimum", land="himmelblau", penalty="l1", lam=0.1, start=np.array([1.0, 1.0]))
+    add("orientation_sweep", X=Xls[:, :2], y=yls, penalty="l1", lam=0.1, n_angles=4)
+    add("ridge_zeros", X=Xls, y=yls)
+    add("lasso_ridge_paths", X=Xls, y=yls, names=("a", "b", "c"), lams=np.array([0.01, 0.1]))
+
+    # --- the figures and explorable layers (matplotlib, no display)
+    add("decade_label", y=10.0)
+    if hasattr(initreg, "add_cursor"):
+        from matplotlib.figure import Figure
+
+        ax = Figure().add_subplot()
+        add("add_cursor", ax=ax, control="k")
+        add("cache_raster", artist=ax.xaxis, size=4)
     return b
+
+
+#: Public functions the audit does not call, each with the reason (the "no baseline" list
+#: must stay empty: a name is either audited, listed here, or in NEW_CHAPTERS_PENDING).
+EXCLUDED: dict[str, str] = {}
+
+#: The functions of the chapters being written now (mean-field theory, dynamical isometry,
+#: deep linear networks, residual networks, LSUV, frameworks' defaults, and the
+#: regularization experiments: small data, early stopping, dropout, decoupled decay, the
+#: Bayesian view). Their authors add the baselines when the modules settle; until then they
+#: are reported on a line of their own, neither audited nor lost.
+NEW_CHAPTERS_PENDING: set[str] = {
+    # initreg.meanfield
+    "chi1", "correlation_map", "critical_point", "critical_sigma_b2", "critical_sigma_w2", "fixed_point",
+    "mean_field", "mean_field_network", "mean_field_table", "mean_field_trajectory", "phase_diagram",
+    "preactivations", "relu_boundary", "relu_chi1", "relu_length_map", "sample_trajectory", "tanh_boundary",
+    "tanh_chi1_series", "tanh_edge_expansion", "tanh_length_series", "trainability_study", "variance_map",
+    # initreg.isometry
+    "isometry_study", "jacobian_singular_values", "jacobian_spectra", "lambda_moments",
+    "predicted_lambda_variance", "sampled_chi1",
+    # initreg.deeplinear
+    "deep_linear_gradients", "deep_linear_product", "deep_linear_study", "deep_linear_weights", "linear_task",
+    # initreg.residual
+    "residual_growth",
+    # initreg.lsuv
+    "layer_output_variances", "lsuv_init", "lsuv_study",
+    # initreg.frameworks
+    "default_draw", "defaults_table", "framework_draw", "scheme_calls_table", "truncated_normal_moments",
+    # initreg.regularization (small data)
+    "small_data_network", "small_data_split", "small_data_study", "strengths_of", "train_regularized",
+    "unpenalized_path",
+    # initreg.early_stopping
+    "centered_l2_run", "descent_path", "early_stopping_filter", "early_stopping_vs_ridge", "equivalent_lambda",
+    "matched_lambda", "matched_lambda_expr", "ridge_filter",
+    # initreg.dropout
+    "dropout_expectation", "dropout_ridge_minimizer", "dropout_ridge_weights", "expected_dropout_gradient",
+    "expected_dropout_loss", "sampled_dropout",
+    # initreg.decoupled, and the views chapter's derivation in initreg.derivations.penalties
+    "decay_grid", "decay_trace", "l2_per_example_coefficients",
+    # initreg.bayes and initreg.derivations.priors
+    "bayes_risk", "log_posterior", "map_estimate", "noise_variance", "posterior_grid", "prior_scale",
+    "prior_strength", "map_derivation",
+}
+#: The modules of those chapters: a function of theirs not yet named above is reported as
+#: pending too (marked "unlisted"), so that a name added while they are written is not lost.
+NEW_CHAPTER_MODULES: tuple[str, ...] = ("meanfield", "isometry", "deeplinear", "residual", "lsuv", "frameworks",
+                                        "regularization", "early_stopping", "dropout", "decoupled", "bayes",
+                                        "derivations.priors")
+
+
+def _pending(name: str) -> str | None:
+    """How a function of a new chapter is listed: its name, "name (unlisted)", or None."""
+    if name in NEW_CHAPTERS_PENDING:
+        return name
+    mod = getattr(getattr(initreg, name, None), "__module__", "") or ""
+    if mod.removeprefix("initreg.") in NEW_CHAPTER_MODULES:
+        return f"{name} (unlisted)"
+    return None
 
 
 def audit(timeout: int) -> dict[str, Any]:
@@ -200,15 +361,19 @@ def audit(timeout: int) -> dict[str, Any]:
     report: dict[str, Any] = {"functions": {}, "no_baseline": []}
     base = baselines()
     public_funcs = [n for n in initreg.__all__ if inspect.isfunction(getattr(initreg, n))]
-    report["no_baseline"] = sorted(n for n in public_funcs if n not in base and not n.startswith("plot_")
-                                   and not n.endswith(("_explorer", "_figure", "_playground")))
+    unaudited = sorted(n for n in public_funcs if n not in base and not n.startswith("plot_")
+                       and not n.endswith(("_explorer", "_figure", "_playground")) and n not in EXCLUDED)
+    report["pending"] = [_pending(n) for n in unaudited if _pending(n)]
+    report["no_baseline"] = [n for n in unaudited if not _pending(n)]
     for name, (fn, kw) in sorted(base.items()):
         rows = []
         try:
             signal.alarm(timeout)
+            start = time.perf_counter()
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
                 fn(**kw)
+            seconds = time.perf_counter() - start
             signal.alarm(0)
         except Exception as exc:  # noqa: BLE001
             signal.alarm(0)
@@ -233,7 +398,7 @@ def audit(timeout: int) -> dict[str, Any]:
                     except (ValueError, TypeError) as exc:
                         signal.alarm(0)
                         msg = f"{type(exc).__name__}: {exc}"
-                        outcome = "ok" if param in str(exc) else "unnamed"
+                        outcome = "ok" if _names(str(exc), param) else "unnamed"
                     except Exception as exc:  # noqa: BLE001
                         signal.alarm(0)
                         outcome, msg = "crash", f"{type(exc).__name__}: {exc}"
@@ -242,7 +407,7 @@ def audit(timeout: int) -> dict[str, Any]:
                     if outcome in ("accepted", "nan"):
                         outcome = "warning"
                 rows.append({"param": param, "value": label, "outcome": outcome, "message": msg[:300]})
-        report["functions"][name] = {"checks": rows}
+        report["functions"][name] = {"checks": rows, "baseline_seconds": round(seconds, 3)}
     return report
 
 
@@ -281,6 +446,39 @@ VALID: dict[tuple[str, str, str], str] = {
     ("least_squares_landscape", "title", "'bogus'"): "a free-form label, not a choice",
     ("saturated_fraction", "a", "one more dim"): "a fraction over activations of any shape",
     ("saturated_fraction", "a", "0-d"): "a fraction over activations of any shape",
+    ("digits_run", "seed", "0"): "0 is a seed",
+    ("digits_run", "seed", "None"): "None is DIGITS_SETUP's seed (documented)",
+    ("compare_seeds", "seeds", "[0]"): "one seed, 0, is a comparison over one seed",
+    ("ai_notes_study", "seed", "0"): "0 is a seed",
+    ("ai_notes_study", "snapshots", "[0]"): "epoch 0 is the initialization, a snapshot",
+    ("ai_notes_repeats", "seeds", "[0]"): "one seed, 0, is a repeat of one",
+    ("ai_notes_repeats", "snapshots", "[0]"): "epoch 0 is the initialization, a snapshot",
+    ("glorot_bengio_study", "seed", "0"): "0 is a seed",
+    ("he_study", "seed", "0"): "0 is a seed",
+    ("he_study", "n_train", "0"): "measure the networks at initialization, train none",
+    ("he_study", "batch_size", "None"): "None is full batch, as in train (documented there; passed through)",
+    ("lambda_sweeps", "seed", "0"): "0 is a seed",
+    ("lambda_sweeps", "sizes", "None"): "None is the default architecture (documented)",
+    ("lambda_sweep", "seed", "0"): "0 is a seed",
+    ("lambda_sweep", "sizes", "None"): "None is the default architecture (documented)",
+    ("toy_decision_map", "step", "0"): "step 0 is the initialization",
+    ("toy_decision_map", "steps", "0"): "zero steps: the initialization alone (as playground_run)",
+    ("toy_decision_map", "seed", "0"): "0 is a seed",
+    ("toy_second_moments", "seed", "0"): "0 is a seed",
+    ("penalty_alone", "w0", "one more dim"): "the iterates of any shape of weights (as penalty_dynamics)",
+    ("penalty_alone", "w0", "empty"): "the iterates of any shape of weights (as penalty_dynamics)",
+    ("penalty_alone", "w0", "0-d"): "one weight",
+    ("penalty_alone", "steps", "0"): "zero steps: the starting weights alone",
+    ("bisect_path_step", "halvings", "0"): "no halving: the step itself, bracket [lam_lo, lam_hi]",
+    ("truncated_normal_variance", "c", "2.5"): "any cut c > 0 (Keras's is 2)",
+    ("check_run", "name", "'bogus'"): "a free-form label (the caller's parameter), not a choice",
+    ("add_cursor", "control", "'bogus'"): "any identifier: the figure's controls are not known yet; "
+                                         "the panel's cursor picks the line by this name",
+    ("input_jacobian", "x", "one more dim"): "one input as a row, shape (1, n[0]) (documented)",
+    ("decade_label", "y", "nan"): "a tick formatter: a value a log axis cannot hold gets no label ('')",
+    ("decade_label", "y", "inf"): "a tick formatter: a value a log axis cannot hold gets no label ('')",
+    ("decade_label", "y", "-inf"): "a tick formatter: a value a log axis cannot hold gets no label ('')",
+    ("decade_label", "y", "-1.0"): "a tick formatter: a value a log axis cannot hold gets no label ('')",
 }
 
 
@@ -303,6 +501,13 @@ def main(argv: list[str] | None = None) -> int:
         gaps += sum(c["outcome"] not in ("ok", "valid") for c in r["checks"])
         for c in bad:
             print(f"{name}({c['param']}={c['value']}): {c['outcome']}  {c['message'][:160]}")
+    slow = {n: r["baseline_seconds"] for n, r in rep["functions"].items() if r.get("baseline_seconds", 0) > 1.0}
+    if slow:
+        print("\nbaselines over 1 s:", ", ".join(f"{n} {t:.2f} s" for n, t in sorted(slow.items())))
+    if rep["pending"]:
+        print("\nnew chapters, pending (not audited yet):", ", ".join(rep["pending"]))
+    if EXCLUDED:
+        print("\nexcluded:", "; ".join(f"{n} ({why})" for n, why in sorted(EXCLUDED.items())))
     if rep["no_baseline"]:
         print("\nno baseline (not audited):", ", ".join(rep["no_baseline"]))
     print(f"\n{gaps} checks not ok in {len(rep['functions'])} functions")

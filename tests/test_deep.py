@@ -380,3 +380,25 @@ def test_deep_figures_are_registered():
 def test_bad_inputs(call, exc, match):
     with pytest.raises(exc, match=match):
         call()
+
+
+# ------------------------------------------------ argument checks found by benchmarks/audit_inputs.py
+@pytest.mark.parametrize("study", ["glorot_bengio_study", "he_study"])
+@pytest.mark.parametrize("schemes,exc,match", [
+    (["bogus"], ValueError, r"schemes\[0\] must be one of zeros, constant, .*he_uniform"),
+    (["xavier", 3], TypeError, r"schemes\[1\] must be a string"),
+    (["xavier", "xavier"], ValueError, "schemes must be distinct"),
+    (None, ValueError, "schemes must be a non-empty sequence of scheme names"),
+    (3, ValueError, "schemes must be a non-empty sequence"),
+])
+def test_studies_name_a_bad_scheme_as_schemes(study, schemes, exc, match):
+    with pytest.raises(exc, match=match):
+        getattr(initreg, study)(initreg.load_digits(), schemes=schemes)
+
+
+@pytest.mark.parametrize("y", ["0.1", None, [1.0]])
+def test_decade_label_refuses_a_value_that_is_not_a_number(y):
+    from initreg.figures.style import decade_label
+
+    with pytest.raises(TypeError, match="y must be a real number"):
+        decade_label(y)

@@ -291,3 +291,15 @@ def test_a_variance_cannot_be_expected_negative():
     with pytest.raises(ValueError, match="expected must be >= 0"):
         initreg.check_variance(draws, -1.0)
     assert initreg.check_mean(draws, -1.0).expected == -1.0  # a mean may be negative
+
+
+# ------------------------------------------------ argument checks found by benchmarks/audit_inputs.py
+@pytest.mark.parametrize("variance,exc", [(None, TypeError), ([1, 2], TypeError), (True, TypeError),
+                                          ("1/(", ValueError), (-1, ValueError), (0, ValueError)])
+def test_uniform_limit_names_a_bad_variance(variance, exc):
+    with pytest.raises(exc, match="variance must be"):
+        initreg.uniform_limit(variance)
+
+
+def test_uniform_limit_still_takes_a_number():
+    assert initreg.uniform_limit(sp.Rational(1, 3)) == 1 and initreg.uniform_limit(3) == 3

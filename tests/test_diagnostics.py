@@ -167,3 +167,23 @@ def test_bad_inputs(call, exc, match):
 def test_saturated_fraction_refuses_values_the_activation_cannot_take(a, activation, match):
     with pytest.raises(ValueError, match=match):
         initreg.saturated_fraction(a, activation)
+
+
+# ------------------------------------------------ argument checks found by benchmarks/audit_inputs.py
+@pytest.mark.parametrize("X,y,match", [
+    ("x", np.zeros(4, int), "X must be"),
+    (np.full((4, 3), np.nan), np.zeros(4, int), "X must contain only finite"),
+    (np.zeros((4, 3)), None, "y must be"),
+    (np.zeros((4, 3)), np.zeros(3, int), "y must be"),
+])
+def test_track_layer_stats_names_X_and_y_when_the_statistics_are_measured_on_them(X, y, match):
+    net = initreg.Network([3, 4, 2], rng=np.random.default_rng(0))
+    with pytest.raises((ValueError, TypeError), match=match):
+        initreg.track_layer_stats(net, X, y, epochs=1, lr=0.1, snapshots=[0])
+
+
+def test_track_layer_stats_names_X_stats_when_given():
+    net = initreg.Network([3, 4, 2], rng=np.random.default_rng(0))
+    with pytest.raises(ValueError, match="X_stats must have n"):
+        initreg.track_layer_stats(net, np.zeros((4, 3)), np.zeros(4, int), epochs=1, lr=0.1, snapshots=[0],
+                                  X_stats=np.zeros((2, 5)), y_stats=np.zeros(2, int))

@@ -323,3 +323,41 @@ def test_raster_cache_draws_as_the_artists_do():
             assert Image.open(io.BytesIO(out[0])).size == Image.open(io.BytesIO(out[1])).size
         else:
             assert len(out[0]) == len(out[1])
+
+
+# ------------------------------------------------ argument checks found by benchmarks/audit_inputs.py
+@pytest.mark.parametrize("kw,exc,match", [
+    (dict(ax="x"), TypeError, "ax must be a matplotlib Axes"),
+    (dict(ax=None), TypeError, "ax must be a matplotlib Axes"),
+    (dict(control=None), TypeError, "control must be the name of a control"),
+    (dict(control=3), TypeError, "control must be the name of a control"),
+    (dict(control=""), ValueError, "control must be the name of a control"),
+    (dict(control="a b"), ValueError, "control must be the name of a control"),
+    (dict(at=0.5), TypeError, "at must be a function"),
+])
+def test_add_cursor_names_a_bad_argument(kw, exc, match):
+    from matplotlib.figure import Figure
+
+    args = dict(ax=Figure().add_subplot(), control="t") | kw
+    with pytest.raises(exc, match=match):
+        add_cursor(args.pop("ax"), args.pop("control"), **args)
+
+
+@pytest.mark.parametrize("kw,exc,match", [
+    (dict(artist="x"), TypeError, "artist must be a matplotlib Artist"),
+    (dict(artist=None), TypeError, "artist must be a matplotlib Artist"),
+    (dict(key=3), TypeError, "key must be a function"),
+    (dict(size=0), ValueError, "size must be a positive integer"),
+    (dict(size=-1), ValueError, "size must be a positive integer"),
+    (dict(size=2.5), ValueError, "size must be a positive integer"),
+    (dict(size=None), ValueError, "size must be a positive integer"),
+    (dict(size=True), ValueError, "size must be a positive integer"),
+])
+def test_cache_raster_names_a_bad_argument(kw, exc, match):
+    from matplotlib.figure import Figure
+
+    ax = Figure().add_subplot()
+    args = dict(artist=ax.xaxis, key=None, size=4) | kw
+    with pytest.raises(exc, match=match):
+        cache_raster(args.pop("artist"), args.pop("key"), **args)
+    assert not [c for c in ax.get_children() if type(c).__name__ == "RasterCache"]  # nothing added

@@ -524,3 +524,12 @@ def test_a_landscape_argument_names_land_and_the_choices():
         initreg.landscape_path("bogus", "l1")
     with pytest.raises(TypeError, match="land must be a Landscape or one of"):
         initreg.penalized_minimum(3, "l1", 0.1)
+
+
+# ------------------------------------------------ argument checks found by benchmarks/audit_inputs.py
+@pytest.mark.parametrize("names", [None, 3, "ab", ("a",), ("a", 2)])
+def test_lasso_ridge_paths_names_a_bad_names(names):
+    X = np.random.default_rng(1).normal(size=(12, 2))
+    y = X @ np.array([1.0, -0.5])
+    with pytest.raises(ValueError, match="names must name every column of X"):
+        initreg.lasso_ridge_paths(X, y, names, np.array([0.01, 0.1]))

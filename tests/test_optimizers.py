@@ -185,7 +185,7 @@ def test_train_names_a_bad_optimizer_argument(kwargs, match):
     (dict(decay=-0.1), "decay must be >= 0"),
     (dict(alpha=0.0), "alpha must be > 0"),
     (dict(m=np.zeros(2)), "m must have the shape of w"),
-    (dict(v_=-np.ones(3)), "v must be >= 0"),
+    (dict(v_=-np.ones(3)), "v_ must be >= 0"),
 ])
 def test_adam_update_names_a_bad_argument(kwargs, match):
     args = dict(w=np.ones(3), grad=np.ones(3), m=np.zeros(3), v_=np.zeros(3), t=1, alpha=0.1) | kwargs

@@ -570,3 +570,21 @@ def test_explorer_controls_and_page_weight(F):
         F.trained_weights_explorer(lams=[0.01, 0.1])
     with pytest.raises(TypeError, match="run must be a function"):
         F.trained_weights_explorer(run=0.5)
+
+
+# ------------------------------------------------ argument checks found by benchmarks/audit_inputs.py
+@pytest.mark.parametrize("name,exc", [("", ValueError), ("  ", ValueError), (3, TypeError), (None, TypeError)])
+def test_check_run_refuses_a_name_that_is_not_a_label(name, exc):
+    with pytest.raises(exc, match="name must be a (non-empty )?string"):
+        initreg.check_run(None, name)
+
+
+def test_check_run_names_any_label():
+    with pytest.raises(TypeError, match=r"run\('l1', 0\) must be a TrainedRun"):
+        initreg.check_run(None, "run('l1', 0)")
+
+
+@pytest.mark.parametrize("log_range", [[], None, (1.0,), (-3.0, 0.0, 1.0), "ab"])
+def test_magnitude_histogram_refuses_a_log_range_that_is_not_a_pair(log_range):
+    with pytest.raises(ValueError, match="log_range must be a pair"):
+        initreg.magnitude_histogram([np.ones(3)], log_range=log_range)

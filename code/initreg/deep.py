@@ -30,7 +30,7 @@ from . import _threads
 from . import _validate as v
 from .datasets import DataSplit, load_digits
 from .diagnostics import LayerStats, TrainingStats, layer_stats, track_layer_stats
-from .initializers import Initializer, initializer
+from .initializers import INIT_SCHEMES, Initializer, initializer
 from .network import ACTIVATIONS, Network
 from .tables import TextTable
 from .training import History, train
@@ -63,6 +63,17 @@ def _one_thread(fn: F) -> F:
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _check_schemes(schemes: object) -> tuple[str, ...]:
+    """A non-empty sequence of distinct scheme names from :data:`initreg.INIT_SCHEMES`."""
+    if isinstance(schemes, (str, bytes)) or not isinstance(schemes, Sequence) or not schemes:
+        raise ValueError(f"schemes must be a non-empty sequence of scheme names from {', '.join(INIT_SCHEMES)}; "
+                         f"got {schemes!r}")
+    names = tuple(v.choice(s, f"schemes[{i}]", INIT_SCHEMES) for i, s in enumerate(schemes))
+    if len(set(names)) != len(names):
+        raise ValueError(f"schemes must be distinct; got {list(names)}")
+    return names
 
 
 def _number_table(header: Sequence[str], rows: Sequence[Sequence[object]], fmt: Sequence[str]) -> TextTable:
@@ -128,8 +139,7 @@ def glorot_bengio_study(
     v.choice(activation, "activation", ACTIVATIONS)
     n_examples = v.positive_int(n_examples, "n_examples")
     seed = v.nonneg_int(seed, "seed")
-    if isinstance(schemes, str) or not schemes:
-        raise ValueError("schemes must be a non-empty sequence of scheme names")
+    schemes = _check_schemes(schemes)
     sub = data.subset(min(n_examples, len(data.y_train)), rng=np.random.default_rng(seed))
     sizes = (data.n_features, *([width] * depth), data.n_classes)
     stats = {}
@@ -428,8 +438,7 @@ def he_study(
     epochs = v.positive_int(epochs, "epochs")
     n_stats = v.positive_int(n_stats, "n_stats")
     seed = v.nonneg_int(seed, "seed")
-    if isinstance(schemes, str) or not schemes:
-        raise ValueError("schemes must be a non-empty sequence of scheme names")
+    schemes = _check_schemes(schemes)
     sizes = (data.n_features, *([width] * depth), data.n_classes)
     rows = np.random.default_rng(seed).choice(len(data.y_train), min(n_stats, len(data.y_train)), replace=False)
     Xs = data.X_train[rows]

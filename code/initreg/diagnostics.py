@@ -256,8 +256,9 @@ def track_layer_stats(
     if (X_stats is None) != (y_stats is None):
         raise ValueError("X_stats and y_stats must be given together")
     Xs, ys = (X, y) if X_stats is None else (X_stats, y_stats)
-    Xs = net.check_X(Xs, "X_stats")
-    ys = net.check_y(ys, Xs.shape[0], "y_stats")
+    own = X_stats is None  # the statistics are measured on the training data: name X and y
+    Xs = net.check_X(Xs, "X" if own else "X_stats")
+    ys = net.check_y(ys, Xs.shape[0], "y" if own else "y_stats")
     out = TrainingStats(History())
 
     def keep(epoch: int, model: Network) -> None:

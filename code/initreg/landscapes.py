@@ -50,7 +50,7 @@ chapter's figures are drawn by :mod:`initreg.figures.landscapes`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -375,7 +375,8 @@ def lasso_ridge_paths(X: np.ndarray, y: np.ndarray, names: tuple[str, ...], lams
     lams = v.array(lams, "lams", ndim=1)
     if lams.size < 2 or np.any(lams <= 0) or np.any(np.diff(lams) <= 0):
         raise ValueError("lams must hold at least two increasing values > 0 (a log axis)")
-    if isinstance(names, str) or len(names) != X.shape[1] or not all(isinstance(n, str) for n in names):
+    if isinstance(names, str) or not isinstance(names, (Sequence, np.ndarray)) or len(names) != X.shape[1] \
+            or not all(isinstance(n, str) for n in names):
         raise ValueError(f"names must name every column of X ({X.shape[1]}) with a string; got {names!r}")
     path = lasso_path(X, y)
     return LassoRidgePaths(tuple(names), lams, np.array([path.at(float(lam)) for lam in lams]),

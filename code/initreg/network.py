@@ -716,7 +716,7 @@ def input_jacobian(net: Network, x: object, *, of: str = "output") -> np.ndarray
         if xs.shape[0] != 1:
             raise ValueError(f"x must be one input (shape (n[0],) or (1, n[0])); got shape {xs.shape}")
         xs = xs[0]
-    A, Z = net._layers(net.check_X(xs[None, :]))
+    A, Z = net._layers(net.check_X(xs[None, :], "x"))
     J = np.array(net.weights[0], dtype=net.dtype)  # ∂z[1]/∂x
     for l in range(1, net.L):
         d = _times_g_prime(net.activations[l - 1], np.ones_like(A[l][0]), A[l][0])  # g'(z[l])

@@ -75,12 +75,12 @@ def adam_update(
     w = v.array(w, "w")
     grad = v.array(grad, "grad")
     m = v.array(m, "m")
-    v2 = v.array(v_, "v")
-    for name, arr in (("grad", grad), ("m", m), ("v", v2)):
+    v2 = v.array(v_, "v_")
+    for name, arr in (("grad", grad), ("m", m), ("v_", v2)):
         if arr.shape != w.shape:
             raise ValueError(f"{name} must have the shape of w, {w.shape}; got {arr.shape}")
     if np.any(v2 < 0):
-        raise ValueError("v must be >= 0: it is a running mean of squared gradients")
+        raise ValueError("v_ must be >= 0: it is a running mean of squared gradients")
     g = grad + 2.0 * lam * w if lam else grad
     w = w * (1.0 - alpha * decay) if decay else w.copy()
     m = m + (1.0 - beta1) * (g - m)

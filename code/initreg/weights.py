@@ -204,6 +204,9 @@ def magnitude_histogram(weights: object, *, bins: int = 57,
     number of weights. See {ref}`chap-trained-weights`.
     """
     bins = v.positive_int(bins, "bins")
+    if isinstance(log_range, (str, bytes)) or not isinstance(log_range, (Sequence, np.ndarray)) \
+            or len(log_range) != 2:
+        raise ValueError(f"log_range must be a pair (low, high) of log10 magnitudes; got {log_range!r}")
     lo, hi = (v.real(x, f"log_range[{i}]") for i, x in enumerate(log_range))
     if not lo < hi:
         raise ValueError(f"log_range must be (low, high) with low < high; got {tuple(log_range)}")
@@ -354,6 +357,10 @@ class TrainedRun:
 
 def check_run(run: object, name: str = "run") -> TrainedRun:
     """``run`` itself if it is a :class:`TrainedRun`, else a TypeError naming ``name``."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, the parameter the run was passed as; got {name!r}")
+    if not name.strip():
+        raise ValueError(f"name must be a non-empty string, the parameter the run was passed as; got {name!r}")
     if not isinstance(run, TrainedRun):
         raise TypeError(f"{name} must be a TrainedRun (see train_penalized or digits_run); got {type(run).__name__}")
     return run

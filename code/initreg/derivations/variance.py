@@ -32,6 +32,7 @@ sample size.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -266,7 +267,12 @@ def uniform_limit(variance: sp.Expr) -> sp.Expr:
     ``uniform_limit(glorot_rule())`` is √6/√(n[l-1]+n[l]), Keras's ``glorot_uniform`` limit.
     """
     if not isinstance(variance, sp.Basic):
-        variance = sp.sympify(variance)
+        if isinstance(variance, bool) or not isinstance(variance, (numbers.Real, str)):
+            raise TypeError(f"variance must be a SymPy expression (or a number); got {type(variance).__name__}")
+        try:
+            variance = sp.sympify(variance)
+        except sp.SympifyError as exc:
+            raise ValueError(f"variance must be a SymPy expression; got {variance!r}") from exc
     sols = [s for s in sp.solve(sp.Eq(uniform_variance(), variance), _a) if s.is_positive is not False]
     if len(sols) != 1:
         raise ValueError(f"variance must be a positive expression; got {variance!r}")

@@ -91,6 +91,15 @@ def add_cursor(ax: Axes, control: str, *, at: Callable[[Any], float | None] | No
     running ``update`` once per position. Without it, the player runs ``update`` for every
     position and reads the line's place.
     """
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (the panel's axes); got {type(ax).__name__}")
+    if not isinstance(control, str):
+        raise TypeError(f"control must be the name of a control of the figure (a string); got {control!r}")
+    if not control.isidentifier():
+        raise ValueError(f"control must be the name of a control of the figure (a Python identifier, "
+                         f"update's keyword); got {control!r}")
+    if at is not None and not callable(at):
+        raise TypeError(f"at must be a function value -> x (or None); got {type(at).__name__}")
     line = ax.axvline(0.0, **({"color": "0.35", "lw": 1.0, "zorder": 1} | style))
     line._ix_cursor = control  # type: ignore[attr-defined]
     line._ix_at = at  # type: ignore[attr-defined]

@@ -18,6 +18,8 @@ from matplotlib.artist import Artist
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import RendererAgg
 
+from .. import _validate as v
+
 __all__ = ["cache_raster"]
 
 
@@ -29,6 +31,11 @@ def cache_raster(artist: Artist, key: Callable[[], object] | None = None, *, siz
     added to the artist's parent (same zorder) and returned: hide or show the proxy, not
     the artist. Other renderers (PDF, the layout pass) draw the artist itself.
     """
+    if not isinstance(artist, Artist):
+        raise TypeError(f"artist must be a matplotlib Artist (an Axis, a legend, a text); got {type(artist).__name__}")
+    if key is not None and not callable(key):
+        raise TypeError(f"key must be a function () -> state (or None for an Axis); got {type(key).__name__}")
+    size = v.positive_int(size, "size")
     if key is None:
         if not isinstance(artist, Axis):
             raise TypeError("key is required for an artist that is not an Axis")

@@ -8,6 +8,8 @@ too large). See {ref}`notation`.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
 __all__ = [
@@ -63,7 +65,10 @@ CLASS_COLORS: tuple[str, str] = (COLORS["vermillion"], COLORS["blue"])
 def decade_label(y: float, _pos: object = None) -> str:
     """A log axis's tick as plain text, cheaper to draw than mathtext: 1, 10, 100, 0.1, 0.01,
     0.001, else 1e5, 1e-8; a tick between decades as two digits. For
-    ``matplotlib.ticker.FuncFormatter``."""
+    ``matplotlib.ticker.FuncFormatter``. A tick a log axis cannot hold (0, negative, NaN,
+    ±inf) gets no label; a value that is not a number is a TypeError."""
+    if isinstance(y, bool) or not isinstance(y, numbers.Real):
+        raise TypeError(f"y must be a real number (a tick value); got {type(y).__name__}")
     if y <= 0 or not np.isfinite(y):
         return ""
     e = int(round(np.log10(y)))
