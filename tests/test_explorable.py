@@ -185,6 +185,7 @@ def test_every_book_figure_draws_every_panel_image(name):
 
 def test_notation_page_colour_key_matches_plotting():
     """The colour key on the notation page names the colours the figures use."""
+    from initreg.figures.at_work import REGULARIZER_COLORS
     from initreg.figures.style import INIT_COLORS, PENALTY_COLORS
 
     page = (Path(__file__).resolve().parents[1] / "chapters" / "notation.md").read_text()
@@ -196,6 +197,8 @@ def test_notation_page_colour_key_matches_plotting():
         "an appropriate initialization (Xavier)": INIT_COLORS["appropriate"],
         "too large an initialization": INIT_COLORS["too large"],
         "He initialization": INIT_COLORS["he_normal"],
+        "early stopping": REGULARIZER_COLORS["early_stopping"], "dropout": REGULARIZER_COLORS["dropout"],
+        "AdamW": REGULARIZER_COLORS["adamw"],
     }
     assert {k: v.upper() for k, v in key.items()} == {k: v.upper() for k, v in expected.items()}
 

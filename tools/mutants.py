@@ -277,6 +277,126 @@ MUTANTS: list[Mutant] = [
         replace(D, "_playground_stats", _playground_stats)
         replace(D, "_cached_playground_stats", functools.lru_cache(maxsize=16)(_playground_stats))
     """),
+    # ------------------------------------ beyond-xavier: mean field, edge of chaos, isometry
+    Mutant("relu-chi1-without-the-half", "ReLU's χ₁ taken as σ_w²·1 (its slope is 1, forgetting that it is 0 on half "
+           "of the Gaussian): in χ₁, E[φ′²], the SymPy integral (over the whole line) and the edge of chaos",
+           ("beyond-xavier",), """
+        import sympy as sp
+        M = initreg.meanfield
+        _slope, _chi1 = M._slope_moment, M.chi1
+
+        def _slope_moment(activation, q):
+            return np.where(q > 0, 1.0, 0.0) if activation == "relu" else _slope(activation, q)
+
+        def chi1(*, sigma_w2, sigma_b2, activation):
+            if activation == "relu":
+                M.fixed_point(sigma_w2=sigma_w2, sigma_b2=sigma_b2, activation=activation)  # its errors kept
+                return float(sigma_w2)
+            return _chi1(sigma_w2=sigma_w2, sigma_b2=sigma_b2, activation=activation)
+
+        def relu_chi1():
+            u = sp.Symbol("u", real=True)
+            return sp.simplify(M._sw2 * sp.integrate(M._normal_density(u), (u, -sp.oo, sp.oo)))
+
+        _crit = M.critical_sigma_w2
+
+        def critical_sigma_w2(sigma_b2, *, activation="tanh"):
+            return 1.0 if activation == "relu" and sigma_b2 == 0 else _crit(sigma_b2, activation=activation)
+
+        replace(M, "_slope_moment", _slope_moment)
+        replace(M, "chi1", chi1)
+        replace(M, "relu_chi1", relu_chi1)
+        replace(M, "critical_sigma_w2", critical_sigma_w2)
+    """),
+    Mutant("chi1-at-unit-length", "χ₁ = σ_w²·E[φ′(z)²] with z ~ N(0, 1), the unit length, instead of at the fixed "
+           "point q*: in χ₁ and everything built on it (the edge of chaos, the phase diagram, ξ_c)",
+           ("beyond-xavier",), """
+        M = initreg.meanfield
+        _chi1 = M.chi1
+
+        def chi1(*, sigma_w2, sigma_b2, activation):
+            if activation in ("relu", "linear"):
+                return _chi1(sigma_w2=sigma_w2, sigma_b2=sigma_b2, activation=activation)
+            M.fixed_point(sigma_w2=sigma_w2, sigma_b2=sigma_b2, activation=activation)
+            return sigma_w2 * float(M._slope_moment(activation, np.asarray(1.0)))
+
+        replace(M, "chi1", chi1)
+    """),
+    Mutant("correlation-map-drops-bias", "the correlation map's numerator without the bias term, "
+           "c[l] = σ_w²·E[φ(u₁)φ(u₂)]/q[l], though q[l] keeps its σ_b²", ("beyond-xavier",), """
+        M = initreg.meanfield
+        _cm = M._correlation_map
+
+        def _correlation_map(activation, sigma_w2, sigma_b2, q, c):
+            full = _cm(activation, sigma_w2, sigma_b2, q, c)
+            return full - sigma_b2 / M.variance_map(q, sigma_w2=sigma_w2, sigma_b2=sigma_b2, activation=activation)
+
+        replace(M, "_correlation_map", _correlation_map)
+    """),
+    Mutant("jacobian-drops-last-derivative", "the input–output Jacobian of L layers taken as the logits' Jacobian "
+           "of an L-layer network, W[L] D[L-1] ⋯ W[1]: the last layer's φ′ forgotten", ("beyond-xavier",), """
+        I, M = initreg.isometry, initreg.meanfield
+
+        def jacobian_singular_values(*, activation, depth, width, sigma_w2, sigma_b2, init, rng, q0=None, draws=None):
+            q_in = I._start_length(activation, sigma_w2, sigma_b2, q0)
+            net = M.mean_field_network([width] * (depth + 1), sigma_w2=sigma_w2, sigma_b2=sigma_b2,
+                                       activation=activation, rng=rng, init=init)
+            x = I._input(width, q_in, rng)
+            return np.linalg.svd(initreg.input_jacobian(net, x, of="logits"), compute_uv=False)
+
+        replace(I, "jacobian_singular_values", jacobian_singular_values)
+    """),
+    # ------------------------------------ beyond-xavier: deep linear, residual, LSUV, frameworks
+    Mutant("deep-linear-rate-not-scaled-by-depth", "deep linear networks trained with the same learning rate "
+           "c/λmax at every depth, not c/(L·λmax), though L layers move the product together", ("beyond-xavier",), """
+        replace(initreg.deeplinear, "deep_linear_rate", lambda c, depth, task: c / task.lambda_max)
+    """),
+    Mutant("gpt2-scaling-counts-blocks", "GPT-2's residual scaling 1/√(2·n_layer) taken with the number of blocks: "
+           "γ = 1/√(N/2) for N branches instead of 1/√N, in the network and its prediction", ("beyond-xavier",), """
+        _res_init = initreg.residual.ResidualNetwork.__init__
+
+        def _res_init_blocks(self, *args, **kwargs):
+            _res_init(self, *args, **kwargs)
+            if self.scaling == "gpt2":
+                self.gamma *= np.sqrt(2.0)
+                self.W2 = [w * np.sqrt(2.0) for w in self.W2]
+
+        initreg.residual.ResidualNetwork.__init__ = _res_init_blocks
+    """),
+    Mutant("lsuv-per-unit-variance", "LSUV measuring each unit's variance over the batch and averaging them, as "
+           "batch normalization does, instead of the variance of the layer's whole output", ("beyond-xavier",), """
+        def layer_output_variances(net, X):
+            A = net.forward(X)
+            return np.array([float(np.mean(np.var(A[l] @ W.T + b, axis=0)))
+                             for l, (W, b) in enumerate(zip(net.weights, net.biases))])
+
+        replace(initreg.lsuv, "layer_output_variances", layer_output_variances)
+    """),
+    Mutant("torch-leaky-relu-gain-unsquared", "PyTorch's leaky_relu gain read as √(2/(1 + a)) instead of "
+           "√(2/(1 + a²)), so that nn.Linear's kaiming_uniform_(a=√5) seems to draw U(±0.79·√3/√n_in)",
+           ("beyond-xavier",), """
+        _fw_gain = initreg.frameworks._torch_gain
+
+        def _fw_torch_gain(nonlinearity, param=None):
+            if nonlinearity == "leaky_relu":
+                return np.sqrt(2.0 / (1 + (0.01 if param is None else param)))
+            return _fw_gain(nonlinearity, param)
+
+        replace(initreg.frameworks, "_torch_gain", _fw_torch_gain)
+    """),
+    Mutant("truncated-normal-std-uncorrected", "Keras's and JAX's truncated normal taken to have the standard "
+           "deviation of the normal it is cut from: lecun_normal and the other truncated schemes drawn without "
+           "the division by 0.8796, so their variance is 0.77·scale/n", ("beyond-xavier",), """
+        _fw_vs = initreg.frameworks._variance_scaling
+
+        def _fw_variance_scaling(shape, rng, scale, mode, distribution):
+            if distribution == "truncated_normal":
+                return (initreg.frameworks._truncated_normal(shape, rng)
+                        * np.sqrt(initreg.frameworks._fan_scale(shape, scale, mode)))
+            return _fw_vs(shape, rng, scale, mode, distribution)
+
+        replace(initreg.frameworks, "_variance_scaling", _fw_variance_scaling)
+    """),
     # ------------------------------------------------------------- update-rules
     Mutant("l2-gradient-lambda-w", "the L2 gradient taken as λw (the λ/2 convention's) while the cost stays λΣw²: "
            "in l2_update, the penalty's gradient and prox, and the SymPy derivative", ("update-rules", "trained-weights"), """
@@ -463,6 +583,67 @@ MUTANTS: list[Mutant] = [
                           ("lasso_lambda_max", lasso_lambda_max)):
             replace(R, name, new)
         replace(initreg.Landscape, "lam0", property(lam0))
+    """),
+    # ------------------------------------------------------- regularization-views
+    Mutant("prior-width-without-m", "the prior a strength stands for computed as if J were the summed error: "
+           "τ² = σ²/(2λ) and b = σ²/λ, the m forgotten (prior_scale and prior_strength together)",
+           ("regularization-views",), """
+        B = initreg.bayes
+        def prior_scale(prior, lam, *, m, sigma):
+            return float(np.sqrt(sigma**2 / (2 * lam))) if prior == "gaussian" else float(sigma**2 / lam)
+        def prior_strength(prior, scale, *, m, sigma):
+            return float(sigma**2 / (2 * scale**2)) if prior == "gaussian" else float(sigma**2 / scale)
+        replace(B, "prior_scale", prior_scale)
+        replace(B, "prior_strength", prior_strength)
+    """),
+    Mutant("adamw-as-l2-in-gradient", "AdamW's decoupled decay d taken as the L2 penalty's gradient d·w added to the "
+           "gradient (what Adam(weight_decay=d) does), in adam_update and in train", ("regularization-views",), """
+        _old_adam, _old_train = initreg.optimizers.adam_update, initreg.training.train
+        def adam_update(w, grad, m, v_, t, *, alpha, beta1=0.9, beta2=0.999, eps=1e-8, lam=0.0, decay=0.0):
+            return _old_adam(w, grad, m, v_, t, alpha=alpha, beta1=beta1, beta2=beta2, eps=eps, lam=lam + decay / 2)
+        def train(net, X, y, **kw):
+            if kw.get("optimizer") == "adam" and kw.get("decay"):
+                kw["penalty"], kw["lam"] = "l2", kw.get("lam", 0.0) + kw.pop("decay") / 2
+            return _old_train(net, X, y, **kw)
+        replace(initreg.optimizers, "adam_update", adam_update)
+        replace(initreg.training, "train", train)
+    """),
+    Mutant("adam-l2-is-decoupled", "Adam's L2 penalty λ applied as decoupled decay 2λ (the belief that "
+           "Adam(weight_decay) already is AdamW), in adam_update and in train", ("regularization-views",), """
+        _old_adam, _old_train = initreg.optimizers.adam_update, initreg.training.train
+        def adam_update(w, grad, m, v_, t, *, alpha, beta1=0.9, beta2=0.999, eps=1e-8, lam=0.0, decay=0.0):
+            return _old_adam(w, grad, m, v_, t, alpha=alpha, beta1=beta1, beta2=beta2, eps=eps, decay=decay + 2 * lam)
+        def train(net, X, y, **kw):
+            if kw.get("optimizer") == "adam" and kw.get("penalty") == "l2" and kw.get("lam"):
+                kw["decay"] = kw.get("decay", 0.0) + 2 * kw.pop("lam")
+                kw["penalty"] = "none"
+            return _old_train(net, X, y, **kw)
+        replace(initreg.optimizers, "adam_update", adam_update)
+        replace(initreg.training, "train", train)
+    """),
+    Mutant("ng-without-the-2", "Ng's (λ/2m)·Σw² differentiated as (λ/2m)·w, the 2 of the square dropped: "
+           "convert_l2_strength takes Ng's λ as 4m times the article's", ("regularization-views",), """
+        initreg.penalties.L2_PER_EXAMPLE_CONVENTIONS["ng"] = (initreg.penalties.L2_PER_EXAMPLE_CONVENTIONS["ng"][0], 0.5)
+    """),
+    # --------------------------------------------------- regularization-at-work
+    Mutant("es-lambda-without-the-2", "early stopping's first-order strength taken as 1/(αt), Goodfellow et al.'s "
+           "α ≈ 1/(τε) read as λ in the book's λΣw² (whose Hessian adds 2λ, not λ), in equivalent_lambda and so in "
+           "the L2 path and the ratio it is compared with", ("regularization-at-work",), """
+        replace(initreg.early_stopping, "equivalent_lambda", lambda lr, t: 1.0 / (float(lr) * np.asarray(t)))
+    """),
+    Mutant("dropout-ridge-without-inversion", "input dropout's ridge weight taken as p·Σx²/(2m), the variance "
+           "of a mask that is not scaled by 1/(1 − p), in dropout_ridge_weights and everything built on it (the "
+           "expected cost, its gradient and its minimizer)", ("regularization-at-work",), """
+        def dropout_ridge_weights(X, p):
+            X = np.asarray(X, float)
+            return p * (X * X).sum(axis=0) / (2.0 * X.shape[0])
+        replace(initreg.dropout, "dropout_ridge_weights", dropout_ridge_weights)
+    """),
+    Mutant("strength-chosen-on-test", "λ, p, the decay and the stopping epoch chosen by the lowest test loss "
+           "instead of the lowest validation loss (the test set used to choose)", ("regularization-at-work",), """
+        R = initreg.regularization
+        replace(R.Sweep, "chosen_index", property(lambda self: np.argmin(self.table("test_loss"), axis=1)))
+        replace(R.UnpenalizedPath, "best_epoch", lambda self: int(self.epoch[1 + int(np.argmin(self.test_loss[1:]))]))
     """),
 ]
 

@@ -25,8 +25,19 @@ One module per concept, in the order of the book, in three layers that import do
 ``propagation``     random inputs through random deep networks, layer by layer (Part I)
 ``diagnostics``     per-layer statistics of activations and gradients (Part I)
 ``deep``            deep networks reproduced from the papers (Part I)
+``meanfield``       the length and correlation maps, the edge of chaos, trainability (Part I)
+``isometry``        Jacobian spectra at initialization: dynamical isometry (Part I)
+``deeplinear``      deep linear networks: Saxe et al.'s orthogonal initialization (Part I)
+``residual``        residual networks' variance through depth: 1/√N scaling, Fixup (Part I)
+``lsuv``            data-dependent initialization: Mishkin and Matas's LSUV (Part I)
+``frameworks``      what PyTorch, Keras and Flax draw, reimplemented from their source (Part I)
 ``weights``         what the penalties do to a trained network's weights (Part II)
 ``landscapes``      two-parameter loss landscapes and regularization paths (Part II)
+``regularization``  when a regularizer helps: seeded small-data sweeps (Part II)
+``early_stopping``  early stopping against L2: gradient descent and ridge (Part II)
+``dropout``         input dropout on linear regression as a ridge penalty (Part II)
+``bayes``           the penalties as priors: MAP estimates, Bayes risk (Part II)
+``decoupled``       weight decay against L2 under Adam, weight by weight (Part II)
 ==================  ===============================================================
 
 **Figures** (``figures``, one module per chapter) are drawn on the **explorable**
@@ -54,17 +65,34 @@ from .playground import *  # noqa: F401,F403
 from .propagation import *  # noqa: F401,F403
 from .diagnostics import *  # noqa: F401,F403
 from .deep import *  # noqa: F401,F403
+from .meanfield import *  # noqa: F401,F403
+from .isometry import *  # noqa: F401,F403
+from .deeplinear import *  # noqa: F401,F403
+from .residual import *  # noqa: F401,F403
+from .lsuv import *  # noqa: F401,F403
+from .frameworks import *  # noqa: F401,F403
 from .weights import *  # noqa: F401,F403
 from .landscapes import *  # noqa: F401,F403
+from .regularization import *  # noqa: F401,F403
+from .early_stopping import *  # noqa: F401,F403
+from .dropout import *  # noqa: F401,F403
+from .bayes import *  # noqa: F401,F403
+from .decoupled import *  # noqa: F401,F403
 
 from . import (  # noqa: E402
     datasets, initializers, network, training, optimizers, penalties, minimizers, derivations, claims, tables,
     generalization, playground, propagation, diagnostics, deep, weights, landscapes,
+    meanfield, isometry, deeplinear, residual, lsuv, frameworks,
+    bayes, decoupled,
+    regularization, early_stopping, dropout,
 )
 
 __version__ = "0.1.0"
 _MODULES = (datasets, initializers, network, training, optimizers, penalties, minimizers, derivations, claims, tables,
-            generalization, playground, propagation, diagnostics, deep, weights, landscapes)
+            generalization, playground, propagation, diagnostics, deep, weights, landscapes,
+            meanfield, isometry, deeplinear, residual, lsuv, frameworks,
+            bayes, decoupled,
+            regularization, early_stopping, dropout)
 #: The two packages imported on first use: the figures and the machinery they are drawn on.
 _LAZY = ("figures", "explorable")
 _EAGER_NAMES = [name for mod in _MODULES for name in mod.__all__]

@@ -12,7 +12,7 @@ One step at step number ``t ≥ 1`` on a weight ``w`` with data gradient ``g``:
 Folded into the gradient, the penalty's pull 2λw is divided, like the data gradient, by
 ``√v̂``: a weight whose gradients have been large decays less. Decoupled, every weight
 decays by the same factor. That difference is Loshchilov and Hutter's (2019); see
-{ref}`chap-regularization-at-work`.
+{ref}`chap-at-work`.
 
 The arithmetic is PyTorch's (``torch.optim.Adam``, ``_single_tensor_adam``): the first
 moment as ``m + (1 − β₁)(g − m)`` (its ``lerp_``), the second as ``β₂v + (1 − β₂)g·g``, the

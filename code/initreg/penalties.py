@@ -40,6 +40,7 @@ __all__ = [
     "DYNAMICS_RULES",
     "RULE_LABELS",
     "L2_CONVENTIONS",
+    "L2_PER_EXAMPLE_CONVENTIONS",
     "convert_l2_strength",
     "penalty_dynamics",
     "PenaltyAlone",
@@ -243,17 +244,47 @@ L2_CONVENTIONS: dict[str, tuple[str, float]] = {
 }
 
 
-def convert_l2_strength(lam: float, *, source: str, target: str) -> float:
+#: Two more ways to write it, whose strength is divided by the number m of training
+#: examples: the decay coefficient, relative to the mean loss J, is κ·strength/m
+#: ({ref}`chap-views`).
+#:
+#: * Andrew Ng's courses add (λ/2m)·Σw² to the mean loss (the cost of his neural-network
+#:   exercise is ``J = (1/m)·Σ loss + (λ/(2m))·ΣΘ²``): gradient (λ/m)·w, κ = 1;
+#: * a *summed* loss with ½λ·Σw², as Krogh and Hertz write weight decay, E₀ + ½λΣw², when
+#:   E₀ sums the error over the m examples (Bishop's E = ½Σₙ(y(xₙ, w) − tₙ)² + (λ/2)‖w‖²):
+#:   divided by m it is J + (λ/2m)·Σw², κ = 1 and the same minimizer as Ng's. Its steps at
+#:   learning rate α are those of J at learning rate mα.
+L2_PER_EXAMPLE_CONVENTIONS: dict[str, tuple[str, float]] = {
+    "ng": ("(λ/2m)·Σw² beside the mean loss J", 1.0),
+    "summed": ("½λ·Σw² beside the summed loss m·J", 1.0),
+}
+
+
+def _kappa(name: str, role: str, m: int | None) -> float:
+    """The decay coefficient of convention ``name`` per unit of its strength, relative to J."""
+    names = (*L2_CONVENTIONS, *L2_PER_EXAMPLE_CONVENTIONS)
+    v.choice(name, role, names)
+    if name in L2_CONVENTIONS:
+        return L2_CONVENTIONS[name][1]
+    if m is None:
+        raise ValueError(f"the {name!r} convention divides its strength by the number of training examples: "
+                         "pass m=")
+    return L2_PER_EXAMPLE_CONVENTIONS[name][1] / v.positive_int(m, "m")
+
+
+def convert_l2_strength(lam: float, *, source: str, target: str, m: int | None = None) -> float:
     """The strength in convention ``target`` that gives the same update as ``lam`` in ``source``.
 
     Equal decay coefficients κ_source·λ_source = κ_target·λ_target give
     ``λ_target = λ_source·κ_source/κ_target``: PyTorch's ``weight_decay`` is twice the
-    article's λ. See {ref}`chap-update-rules`.
+    article's λ. The conventions of :data:`L2_PER_EXAMPLE_CONVENTIONS` need the number of
+    training examples ``m``: Ng's λ is 2m times the article's. See {ref}`chap-update-rules`
+    and {ref}`chap-views`.
     """
     lam = v.nonneg(lam, "lam")
-    k_src = L2_CONVENTIONS[v.choice(source, "source", L2_CONVENTIONS)][1]
-    k_tgt = L2_CONVENTIONS[v.choice(target, "target", L2_CONVENTIONS)][1]
-    return lam * k_src / k_tgt
+    if m is not None:
+        m = v.positive_int(m, "m")  # validated whenever passed, even if neither convention needs it
+    return lam * _kappa(source, "source", m) / _kappa(target, "target", m)
 
 
 # --------------------------------------------------------------------------------------

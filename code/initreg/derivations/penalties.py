@@ -25,6 +25,7 @@ __all__ = [
     "weight_decay_form",
     "l2_decay_coefficients",
     "l2_conversion_factor",
+    "l2_per_example_coefficients",
     "soft_threshold_derivation",
     "l2_proximal_step",
     "lasso_two_feature_zero",
@@ -106,6 +107,24 @@ def l2_conversion_factor(source: str, target: str) -> sp.Expr:
     lam_s, lam_t = sp.symbols("lambda_s lambda_t", positive=True)
     sol = sp.solve(sp.Eq(coeffs[target].subs(_lam, lam_t), coeffs[source].subs(_lam, lam_s)), lam_t)
     return sp.simplify(sol[0] / lam_s)
+
+
+def l2_per_example_coefficients() -> dict[str, sp.Expr]:
+    """The coefficient of w in the gradient of the conventions that divide λ by the number
+    m of training examples, relative to the mean loss J, per unit of their λ.
+
+    Each cost is written with a generic J(w) and divided by its coefficient of J (which
+    does not move its minimizer); the derivative of what is left beside J is κ·w.
+    ``ng``: J + (λ/2m)w² → λ/m; ``summed``: m·J + (λ/2)w² → λ/m. See {ref}`chap-views`.
+    """
+    m = sp.Symbol("m", positive=True, integer=True)
+    J = sp.Function("J")(_w)
+    written = {"ng": J + _lam / (2 * m) * _w**2, "summed": m * J + _lam / 2 * _w**2}
+    out = {}
+    for name, cost in written.items():
+        per_J = sp.expand(cost / cost.coeff(J))
+        out[name] = sp.simplify((sp.diff(per_J, _w) - sp.diff(J, _w)) / _w)
+    return out
 
 
 def soft_threshold_derivation() -> sp.Piecewise:
