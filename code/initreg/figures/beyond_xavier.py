@@ -169,16 +169,17 @@ def plot_phase_diagram(diagram: PhaseDiagram, *, checks: Sequence[tuple[float, f
                        zorder=3, label="sampled χ₁ (same shading)")
         for w, b, text in marks:
             ax.plot([w], [b], "*", ms=12, color="k", mfc="white", zorder=4, clip_on=False)
-            ax.annotate(text, (w, b), xytext=(-6, 6), textcoords="offset points", fontsize=9, zorder=4, ha="right",
+            ax.annotate(text, (w, b), xytext=(0, 7), textcoords="offset points", fontsize=9, zorder=4, ha="center",
                         bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
         bar = fig.colorbar(ax.collections[0], ax=ax, ticks=[-1.5, -1, -0.5, 0, 0.5, 1, 1.5], pad=0.02)
         bar.ax.set_yticklabels(["0.35", "0.5", "0.71", "1", "1.41", "2", "2.8"])
         bar.set_label("χ₁")
-        ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, fontsize=9)
+        # one column: a two-column legend is wider than a phone-sized axes and would squeeze it
+        ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=1, fontsize=9)
 
     n = len(checks)
     return Explorable.plot(
-        draw, figsize=(5.6, 3.6), dpi=96, name="fig-beyond-phase",
+        draw, figsize=(4.2, 3.9), dpi=96, name="fig-beyond-phase",
         caption=(f"The phase diagram of a wide {diagram.activation} network: χ₁ = σ_w²·E[tanh′(√q*·z)²], computed by "
                  "Gauss–Hermite quadrature on a grid of (σ_w², σ_b²), purple where it is below 1 (ordered) and orange "
                  "above (chaotic); the black line is the edge of chaos χ₁ = 1, which starts at σ_w² = 1 for σ_b = 0 "
@@ -226,7 +227,7 @@ def plot_trainability(study: TrainabilityStudy) -> Explorable:
 
     n = len(study.seeds)
     return Explorable.plot(
-        draw, figsize=(5.6, 3.6), dpi=96, name="fig-beyond-trainability",
+        draw, figsize=(4.2, 3.9), dpi=96, name="fig-beyond-trainability",
         caption=(f"Which {study.activation} networks train on the digits: the training accuracy (in %, the mean of "
                  f"{n} seeds) after {study.epochs} epochs of minibatch gradient descent (batch {study.batch_size}, "
                  f"learning rate {study.lr:g}), for networks of {study.width} units per hidden layer with "

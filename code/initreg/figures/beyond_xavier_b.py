@@ -191,7 +191,7 @@ def plot_lsuv(studies: Mapping[str, LSUVStudy], rules: Mapping[str, float]) -> E
 
     first = next(iter(studies.values()))
     return Explorable.plot(
-        draw, figsize=(5.6, 3.6), dpi=96, name="fig-beyond-lsuv",
+        draw, figsize=(4.2, 3.6), dpi=96, name="fig-beyond-lsuv",
         alt=("The scale found by LSUV in each layer: the tanh markers sit on the tanh rule from the third layer on, "
              "the ReLU markers scatter around He's value of two with a band that widens in the deeper layers; both "
              "start near one in the first layer, which sees the pixels."),
