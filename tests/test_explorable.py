@@ -116,6 +116,25 @@ def test_a_figure_without_controls_is_one_frame_and_no_script():
     assert bundle["image/png"].startswith(b"\x89PNG")
 
 
+def test_a_live_only_kernel_skips_the_static_player(monkeypatch):
+    """In a kernel, a figure with controls offers its widget, its default frame and the static
+    player; with INITREG_NO_STATIC_PLAYER=1 (Binder's ``start``) the same minus the player. A
+    figure without controls keeps its HTML (it has no widget to show instead)."""
+    from initreg.explorable import figure
+
+    monkeypatch.setattr(figure, "_in_kernel", lambda: True)
+    widget_view = "application/vnd.jupyter.widget-view+json"
+    monkeypatch.delenv(figure.NO_STATIC_PLAYER, raising=False)
+    full = curve_figure()._repr_mimebundle_()
+    assert {"text/html", "image/png", widget_view} <= set(full) and "ix-frame" in full["text/html"]
+    monkeypatch.setenv(figure.NO_STATIC_PLAYER, "1")
+    live = curve_figure()._repr_mimebundle_()
+    assert "text/html" not in live and {"image/png", widget_view} <= set(live)
+    assert live["image/png"] == full["image/png"], "the default frame is the same either way"
+    still = Explorable.plot(lambda fig: fig.subplots().plot([0, 1], [1, 0]), caption="A line", alt="a line")
+    assert "text/html" in still._repr_mimebundle_()
+
+
 def test_at_fixes_the_controls_of_the_same_drawing():
     ex = curve_figure()
     fixed = ex.at(caption="power, k = 3", shape="power", k=3, t=2.0)

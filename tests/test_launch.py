@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -84,6 +85,21 @@ def test_binder_builds_from_requirements_and_runtime():
     assert "-e ." in lines, "requirements.txt installs the book's own package (initreg)"
     unpinned = [l for l in lines if l != "-e ." and not re.fullmatch(r"[A-Za-z0-9_.\[\]-]+==[\w.+!-]+", l)]
     assert not unpinned, f"Binder installs requirements.txt: pin every line with ==; not pinned: {unpinned}"
+
+
+def test_binders_start_runs_the_command_with_live_only_figures():
+    """repo2docker runs ``start`` as the container's entry point with JupyterLab's command as
+    its arguments: it must run that command, with the variable that leaves out the static
+    players (initreg.explorable.figure.NO_STATIC_PLAYER)."""
+    import subprocess
+
+    from initreg.explorable.figure import NO_STATIC_PLAYER
+
+    start = BOOK / "start"
+    assert os.access(start, os.X_OK), "start must be executable (repo2docker runs it)"
+    out = subprocess.run([str(start), sys.executable, "-c", f"import os; print(os.environ['{NO_STATIC_PLAYER}'])"],
+                         capture_output=True, text=True, check=True, env={"PATH": os.environ["PATH"]})
+    assert out.stdout.strip() == "1"
 
 
 # ------------------------------------------------------------------ every page

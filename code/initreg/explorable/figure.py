@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,11 @@ __all__ = ["Panel", "Explorable", "add_cursor", "STYLE", "MIN_TEXT_PT"]
 #: pixels when the figure is shown at its own width, and a panel at most 4.5 inches wide
 #: keeps 9 CSS pixels on a 390-pixel phone screen. :meth:`Explorable.check` enforces it.
 MIN_TEXT_PT = 8.5
+
+#: Set to "1" in a kernel that serves a live front end only (Binder's ``start``, the
+#: JupyterLab test): a displayed figure then offers its widget and default frame, without the
+#: static player that the HTML book stores.
+NO_STATIC_PLAYER = "INITREG_NO_STATIC_PLAYER"
 
 #: The matplotlib settings every figure is drawn with: sizes at or above :data:`MIN_TEXT_PT`,
 #: a white background (the one treatment of figures in dark mode: they keep it).
@@ -429,12 +435,18 @@ class Explorable:
         return f"Explorable {self.name!r}: {ctl or 'no controls'}; {self.n_frames} frames, {self.n_renders} panel images"
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, Any]:
+        """Every view of the figure (see :mod:`initreg.explorable`). Where a live front end
+        shows the widget and nothing is stored for the static book (Binder's ``start`` sets
+        ``INITREG_NO_STATIC_PLAYER=1``), the static player, every panel image drawn ahead, is
+        left out: it is most of the figure's cost, and such a reader never sees it."""
         from .static import player_html
 
         cv = self.canvas()  # one kept figure draws the player's every image and the default frame
-        html = player_html(self, cv)
+        bundle: dict[str, Any] = {"text/plain": repr(self)}
+        if not (self.controls and _in_kernel() and os.environ.get(NO_STATIC_PLAYER) == "1"):
+            bundle["text/html"] = player_html(self, cv)
         cv.show(self.defaults)
-        bundle: dict[str, Any] = {"text/plain": repr(self), "text/html": html, "image/png": cv.png()}
+        bundle["image/png"] = cv.png()
         if self.controls and _in_kernel():
             bundle.update(self.widget()._repr_mimebundle_())
             bundle["text/plain"] = repr(self)
