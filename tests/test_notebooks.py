@@ -146,3 +146,14 @@ def test_readers_see_the_claims_not_the_machinery(path):
     assert boxes, "the chapter shows no box of checked claims (page.claims())"
     if checks:
         assert max(checks) <= max(boxes), "claims checked after the last box are never shown: end with page.claims()"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_hidden_code_is_folded_in_jupyterlab_too(path):
+    """The code the HTML book hides behind a toggle (``hide-input``) is folded in JupyterLab
+    and on Binder too (``metadata.jupyter.source_hidden``, which tools/notebooks.py sets on
+    every run); no other cell is folded."""
+    for i, c in enumerate(_cells(path)):
+        tagged = c["cell_type"] == "code" and "hide-input" in c["metadata"].get("tags", [])
+        folded = bool(c["metadata"].get("jupyter", {}).get("source_hidden"))
+        assert folded == tagged, f"cell {i}: {'tagged hide-input but not folded' if tagged else 'folded, not tagged'}"

@@ -2,6 +2,7 @@
 
     python tools/notebooks.py [chapters/x.ipynb ...]        # `make execute`: save outputs
     python tools/notebooks.py --cache _build/.jupyter_cache  # `make book`: fill the cache
+    python tools/notebooks.py --cache _build/.jupyter_cache --stored  # `make test`, after nbval
 
 In place, each notebook runs top to bottom in a fresh kernel, from its own folder (as
 Jupyter Book and Binder run it), one after another, and is saved with its outputs: these
@@ -73,6 +74,31 @@ class ProseClient(NotebookClient):
         return cell
 
 
+#: Jupyter Book's tag for a cell whose code is folded behind a toggle: the checks and glue.
+HIDE_INPUT = "hide-input"
+
+
+def fold_hidden_inputs(nb) -> bool:
+    """Give every ``hide-input`` cell JupyterLab's ``jupyter.source_hidden`` metadata (and
+    no other cell), so that JupyterLab and Binder fold the code that the HTML book hides
+    behind a toggle. Returns whether anything changed."""
+    changed = False
+    for cell in nb.cells:
+        hidden = cell.cell_type == "code" and HIDE_INPUT in cell.metadata.get("tags", [])
+        jupyter = cell.metadata.get("jupyter", {})
+        if bool(jupyter.get("source_hidden")) != hidden:
+            changed = True
+            if hidden:
+                cell.metadata["jupyter"] = {**jupyter, "source_hidden": True}
+            else:
+                jupyter.pop("source_hidden", None)
+                if jupyter:
+                    cell.metadata["jupyter"] = jupyter
+                else:
+                    cell.metadata.pop("jupyter", None)
+    return changed
+
+
 def chapter_notebooks() -> list[Path]:
     return sorted(p for p in CHAPTERS.glob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
@@ -89,6 +115,7 @@ def execute(path: Path, timeout: int = 900) -> float:
                 store_widget_state=False, record_timing=False,
                 resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata.pop("widgets", None)
+    fold_hidden_inputs(nb)
     nbformat.write(nb, path)
     return time.perf_counter() - t0
 
@@ -159,18 +186,45 @@ def warm_cache(cache_dir: Path, paths: list[Path], workers: int) -> list[Path]:
     return failed
 
 
+def store_in_cache(cache_dir: Path, paths: list[Path]) -> None:
+    """Put every notebook of ``paths`` missing from the cache into it as stored, outputs and
+    all, without executing it. `make test` builds the book this way, after strict nbval has
+    executed every chapter and found each stored output to be what the code now gives: the
+    build then renders exactly the outputs that nbval checked, without running them twice."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(str(cache_dir))
+    for p in paths:
+        nb = nbformat.read(p, as_version=4)
+        try:
+            cache.match_cache_notebook(nb)
+            continue
+        except KeyError:
+            pass
+        if any(c.cell_type == "code" and c.source.strip() and c.execution_count is None for c in nb.cells):
+            raise SystemExit(f"{p}: a code cell was never executed; run `make execute`")
+        record = cache.add_nb_to_project(str(p.resolve()))
+        cache.cache_notebook_file(str(p.resolve()), uri=record.uri, check_validity=False, overwrite=True)
+        print(f"  {p.name}: its stored outputs cached", flush=True)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", help="notebooks (default: every chapter)")
     parser.add_argument("--cache", type=Path, help="fill this Jupyter Book execution cache instead")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="kernels side by side with --cache (default: one per core)")
+    parser.add_argument("--stored", action="store_true",
+                        help="with --cache: cache the stored outputs, executing nothing (after nbval)")
     args = parser.parse_args(argv)
     targets = [Path(p) for p in args.paths] if args.paths else chapter_notebooks()
     # Every kernel, in place or for the cache, computes with one BLAS thread: a threaded
     # product sums in another order, so its last bits would depend on the machine's cores,
     # and strict nbval (`make nbval`, also one thread) compares those bits.
     _one_blas_thread()
+    if args.cache is not None and args.stored:
+        store_in_cache(args.cache, targets)
+        return 0
     if args.cache is not None:
         return 1 if warm_cache(args.cache, targets, max(1, args.workers)) else 0
     for p in targets:
