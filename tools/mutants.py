@@ -10,8 +10,15 @@ the mutant survive, and the target fails naming it.
 
 The mutant is injected without touching a file of the book: its code runs in an IPython
 startup file of a temporary ``IPYTHONDIR``, after ``import initreg``, in the kernel that
-executes the chapter. :func:`replace` swaps a function (or constant) for its mutant in every
-module of ``initreg`` that holds it, so that callers which imported it by name see it too.
+executes the chapter; the run's first cell stops it (as broken, not caught) unless the
+mutant's code ran whole. :func:`replace` swaps a function (or constant) for its mutant in
+every module of ``initreg`` that holds it, so that callers which imported it by name see it
+too.
+
+A mutant whose mistake is taught in one section of a long chapter names that section: the
+chapter then runs its opening cells (imports and data) and that section only, and the same
+cut runs once more without any mutant, which must run to the end. A cut that leaves out a
+cell the section needs fails that control, and so the target; it cannot pass for a catch.
 
     python tools/mutants.py                 # every mutant, one kernel per core
     python tools/mutants.py --list          # the mutants and their chapters
@@ -22,7 +29,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
+import re
 import sys
 import tempfile
 import textwrap
@@ -109,6 +116,12 @@ class Mutant:
     mistake: str
     chapters: tuple[str, ...]
     code: str
+    #: When set, each chapter runs only its opening cells (before the first ``##`` heading:
+    #: the imports and the data) and the ``##`` sections of these headings, where the mistake
+    #: is taught: the sections before them would only cost time. The same cut runs once
+    #: unmutated too (the control), and must run to the end, so that a section that needs an
+    #: earlier one, or fails on its own, is a failure of the target, never a catch.
+    sections: tuple[str, ...] = ()
 
 
 MUTANTS: list[Mutant] = [
@@ -276,7 +289,7 @@ MUTANTS: list[Mutant] = [
 
         replace(D, "_playground_stats", _playground_stats)
         replace(D, "_cached_playground_stats", functools.lru_cache(maxsize=16)(_playground_stats))
-    """),
+    """, sections=('An initialization playground',)),
     # ------------------------------------ beyond-xavier: mean field, edge of chaos, isometry
     Mutant("relu-chi1-without-the-half", "ReLU's χ₁ taken as σ_w²·1 (its slope is 1, forgetting that it is 0 on half "
            "of the Gaussian): in χ₁, E[φ′²], the SymPy integral (over the whole line) and the edge of chaos",
@@ -350,7 +363,7 @@ MUTANTS: list[Mutant] = [
     Mutant("deep-linear-rate-not-scaled-by-depth", "deep linear networks trained with the same learning rate "
            "c/λmax at every depth, not c/(L·λmax), though L layers move the product together", ("beyond-xavier",), """
         replace(initreg.deeplinear, "deep_linear_rate", lambda c, depth, task: c / task.lambda_max)
-    """),
+    """, sections=('Orthogonal weights in deep linear networks',)),
     Mutant("gpt2-scaling-counts-blocks", "GPT-2's residual scaling 1/√(2·n_layer) taken with the number of blocks: "
            "γ = 1/√(N/2) for N branches instead of 1/√N, in the network and its prediction", ("beyond-xavier",), """
         _res_init = initreg.residual.ResidualNetwork.__init__
@@ -362,7 +375,7 @@ MUTANTS: list[Mutant] = [
                 self.W2 = [w * np.sqrt(2.0) for w in self.W2]
 
         initreg.residual.ResidualNetwork.__init__ = _res_init_blocks
-    """),
+    """, sections=('Residual networks',)),
     Mutant("lsuv-per-unit-variance", "LSUV measuring each unit's variance over the batch and averaging them, as "
            "batch normalization does, instead of the variance of the layer's whole output", ("beyond-xavier",), """
         def layer_output_variances(net, X):
@@ -371,7 +384,7 @@ MUTANTS: list[Mutant] = [
                              for l, (W, b) in enumerate(zip(net.weights, net.biases))])
 
         replace(initreg.lsuv, "layer_output_variances", layer_output_variances)
-    """),
+    """, sections=('Data-dependent initialization: LSUV',)),
     Mutant("torch-leaky-relu-gain-unsquared", "PyTorch's leaky_relu gain read as √(2/(1 + a)) instead of "
            "√(2/(1 + a²)), so that nn.Linear's kaiming_uniform_(a=√5) seems to draw U(±0.79·√3/√n_in)",
            ("beyond-xavier",), """
@@ -383,7 +396,7 @@ MUTANTS: list[Mutant] = [
             return _fw_gain(nonlinearity, param)
 
         replace(initreg.frameworks, "_torch_gain", _fw_torch_gain)
-    """),
+    """, sections=('What the frameworks draw',)),
     Mutant("truncated-normal-std-uncorrected", "Keras's and JAX's truncated normal taken to have the standard "
            "deviation of the normal it is cut from: lecun_normal and the other truncated schemes drawn without "
            "the division by 0.8796, so their variance is 0.77·scale/n", ("beyond-xavier",), """
@@ -396,7 +409,7 @@ MUTANTS: list[Mutant] = [
             return _fw_vs(shape, rng, scale, mode, distribution)
 
         replace(initreg.frameworks, "_variance_scaling", _fw_variance_scaling)
-    """),
+    """, sections=('What the frameworks draw',)),
     # ------------------------------------------------------------- update-rules
     Mutant("l2-gradient-lambda-w", "the L2 gradient taken as λw (the λ/2 convention's) while the cost stays λΣw²: "
            "in l2_update, the penalty's gradient and prox, and the SymPy derivative", ("update-rules", "trained-weights"), """
@@ -630,7 +643,7 @@ MUTANTS: list[Mutant] = [
            "α ≈ 1/(τε) read as λ in the book's λΣw² (whose Hessian adds 2λ, not λ), in equivalent_lambda and so in "
            "the L2 path and the ratio it is compared with", ("regularization-at-work",), """
         replace(initreg.early_stopping, "equivalent_lambda", lambda lr, t: 1.0 / (float(lr) * np.asarray(t)))
-    """),
+    """, sections=('Early stopping as L2',)),
     Mutant("dropout-ridge-without-inversion", "input dropout's ridge weight taken as p·Σx²/(2m), the variance "
            "of a mask that is not scaled by 1/(1 − p), in dropout_ridge_weights and everything built on it (the "
            "expected cost, its gradient and its minimizer)", ("regularization-at-work",), """
@@ -652,52 +665,103 @@ def startup_code(mutant: Mutant) -> str:
     return PRELUDE + "\n# --- mutant: " + mutant.name + " ---\n" + textwrap.dedent(mutant.code)
 
 
+#: The startup file: the mutant's code, with its outcome left in the kernel's namespace.
+#: IPython prints a failing startup file and goes on unmutated, so the first cell of the run
+#: (:data:`CHECK_CELL`) stops the run unless the mutant was applied whole.
+STARTUP = """__initreg_mutant__ = "not run"
+try:
+    exec(compile({source!r}, "<mutant {name}>", "exec"), globals())
+except BaseException:
+    import traceback
+    __initreg_mutant__ = traceback.format_exc()
+else:
+    __initreg_mutant__ = "applied"
+"""
+BROKEN = "MUTANT-BROKEN"
+CHECK_CELL = f"""if globals().get("__initreg_mutant__") != "applied":
+    raise RuntimeError("{BROKEN}: " + str(globals().get("__initreg_mutant__", "the startup file did not run")))
+"""
+
+#: A level-2 heading of a Markdown cell: where a section of a chapter begins.
+HEADING = re.compile(r"^## +(.+?)\s*$", re.M)
+
+
+def cut(nb, sections: tuple[str, ...]):
+    """The notebook with only its opening code cells and those of ``sections`` (``##``
+    headings, as written); all of it when ``sections`` is empty. A heading that the chapter
+    does not have is an error."""
+    if not sections:
+        return nb
+    current, seen, cells = None, set(), []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            for heading in HEADING.findall(cell.source):
+                current = heading
+                seen.add(heading)
+        elif current is None or current in sections:
+            cells.append(cell)
+    missing = set(sections) - seen
+    if missing:
+        raise ValueError(f"no section {sorted(missing)} in the chapter")
+    nb.cells = cells
+    return nb
+
+
 def _kernel_env(ipython_dir: str) -> dict[str, str]:
     env = dict(os.environ)
     env["IPYTHONDIR"] = ipython_dir
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         env[var] = "1"  # two kernels side by side on two cores
+    # A run looks for the claim that fails, not at the figures: a displayed interactive
+    # figure skips its static player (every panel image drawn ahead, and nothing it checks).
+    env["INITREG_NO_STATIC_PLAYER"] = "1"
     return env
 
 
-def _validate(mutant: Mutant) -> str | None:
-    """Run the mutant's code in a plain Python process: an error here is the mutant's, not
-    a catch (IPython would print a failing startup file and go on unmutated)."""
-    proc = subprocess.run([sys.executable, "-c", startup_code(mutant)], capture_output=True, text=True,
-                          cwd=str(CHAPTERS), timeout=120)
-    return None if proc.returncode == 0 else proc.stderr.strip().splitlines()[-1]
+def run_one(mutant: Mutant | None, chapter: str, sections: tuple[str, ...],
+            timeout: int) -> tuple[str, str, str, float]:
+    """Execute one chapter (or its cut to ``sections``) against one mutant, or with none
+    (the control): ``(mutant, chapter, verdict, seconds)``.
 
-
-def run_one(mutant: Mutant, chapter: str, timeout: int) -> tuple[str, str, str, float]:
-    """Execute one chapter against one mutant: ``(mutant, chapter, verdict, seconds)``.
-
-    The verdict is ``caught: <the failed claim>`` or ``SURVIVED: <why>``.
+    A mutant's verdict is ``caught: <the failed claim>``, ``SURVIVED: <why>`` or ``BROKEN:
+    <its code's error>``; the control's is ``clean`` or ``FAILED: <why>``.
     """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
+    name = mutant.name if mutant else "(control, no mutant)"
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="mutant-") as ipy:
         startup = Path(ipy) / "profile_default" / "startup"
         startup.mkdir(parents=True)
-        (startup / "00-mutant.py").write_text(startup_code(mutant))
+        try:
+            nb = cut(nbformat.read(CHAPTERS / f"{chapter}.ipynb", as_version=4), sections)
+        except ValueError as exc:
+            return name, chapter, f"BROKEN: {exc}", 0.0
+        if mutant:
+            (startup / "00-mutant.py").write_text(STARTUP.format(source=startup_code(mutant), name=mutant.name))
+            nb.cells.insert(0, nbformat.v4.new_code_cell(CHECK_CELL))
         os.environ.update(_kernel_env(ipy))
-        path = CHAPTERS / f"{chapter}.ipynb"
-        nb = nbformat.read(path, as_version=4)
         client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
                                 store_widget_state=False, resources={"metadata": {"path": str(CHAPTERS)}})
         try:
             client.execute()
         except CellExecutionError as exc:
             secs = time.perf_counter() - t0
+            first = (exc.evalue or "").strip().splitlines()
+            if BROKEN in (exc.evalue or ""):
+                return name, chapter, "BROKEN: its code fails: " + (exc.evalue or "").strip()[-300:], secs
+            if mutant is None:
+                return name, chapter, f"FAILED: stopped on {exc.ename} ({exc.evalue})", secs
             if exc.ename == "AssertionError":
-                first = (exc.evalue or "").strip().splitlines()
-                return mutant.name, chapter, "caught: " + (first[0] if first else "an assertion"), secs
-            return mutant.name, chapter, f"SURVIVED: stopped on {exc.ename} ({exc.evalue}), not on a claim", secs
+                return name, chapter, "caught: " + (first[0] if first else "an assertion"), secs
+            return name, chapter, f"SURVIVED: stopped on {exc.ename} ({exc.evalue}), not on a claim", secs
         except Exception as exc:  # a kernel that died, a timeout
-            return mutant.name, chapter, f"SURVIVED: {type(exc).__name__}: {exc}", time.perf_counter() - t0
-    return mutant.name, chapter, "SURVIVED: the chapter ran to the end", time.perf_counter() - t0
+            verdict = "FAILED" if mutant is None else "SURVIVED"
+            return name, chapter, f"{verdict}: {type(exc).__name__}: {exc}", time.perf_counter() - t0
+    return name, chapter, "clean" if mutant is None else "SURVIVED: the chapter ran to the end", \
+        time.perf_counter() - t0
 
 
 def main(argv: list[str]) -> int:
@@ -717,28 +781,34 @@ def main(argv: list[str]) -> int:
         return 2
     if args.list:
         for m in chosen:
-            print(f"{m.name:32} {', '.join(m.chapters):40} {m.mistake}")
+            where = ", ".join(m.chapters) + (f" ({'; '.join(m.sections)})" if m.sections else "")
+            print(f"{m.name:36} {where:40} {m.mistake}")
         return 0
     failed = []
     for m in chosen:
         bad = [c for c in m.chapters if not (CHAPTERS / f"{c}.ipynb").exists()]
-        error = _validate(m)
-        if bad or error:
+        if bad:
             failed.append(m.name)
-            print(f"BROKEN {m.name}: " + (f"no chapter {bad}" if bad else f"its code fails: {error}"), flush=True)
-    jobs = [(m, c) for m in chosen if m.name not in failed for c in m.chapters]
-    print(f"{len(chosen)} mutants, {len(jobs)} chapter runs, {args.workers} at a time", flush=True)
+            print(f"BROKEN {m.name}: no chapter {bad}", flush=True)
+    jobs = [(m, c, m.sections) for m in chosen if m.name not in failed for c in m.chapters]
+    # every cut chapter also runs once without a mutant, and must run clean
+    controls = sorted({(c, s) for _, c, s in jobs if s})
+    jobs += [(None, c, s) for c, s in controls]
+    jobs.sort(key=lambda job: bool(job[2]))  # the whole chapters first: the two queues end together
+    print(f"{len(chosen)} mutants, {len(jobs)} chapter runs ({len(controls)} of them controls of a cut "
+          f"chapter), {args.workers} at a time", flush=True)
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max(1, args.workers)) as pool:
-        futures = [pool.submit(run_one, m, c, args.timeout) for m, c in jobs]
+        futures = {pool.submit(run_one, m, c, s, args.timeout): s for m, c, s in jobs}
         for fut in as_completed(futures):
             name, chapter, verdict, secs = fut.result()
-            print(f"  {name:32} {chapter:22} {secs:5.1f} s  {verdict}", flush=True)
-            if not verdict.startswith("caught"):
-                failed.append(name)
+            where = chapter + "".join(f" § {h[:24]}" for h in futures[fut])
+            print(f"  {name:36} {where:50} {secs:5.1f} s  {verdict}", flush=True)
+            if not (verdict.startswith("caught") or verdict == "clean"):
+                failed.append(name if not name.startswith("(control") else f"the control of {where}")
     print(f"{len(jobs)} runs in {time.perf_counter() - t0:.0f} s", flush=True)
     if failed:
-        print(f"mutants not caught: {', '.join(sorted(set(failed)))}", file=sys.stderr)
+        print(f"not caught, or broken: {', '.join(sorted(set(failed)))}", file=sys.stderr)
         return 1
     print(f"every mutant caught ({len(chosen)})")
     return 0
