@@ -1,9 +1,10 @@
 # The book's commands. `make book` and `make test` are the two a reader needs.
 #   make book     set up .venv, execute every chapter and build the HTML book
-#   make test     the whole suite: unit tests, strict nbval, mutants, build, browser test
+#   make test     the whole suite: unit tests, strict nbval, mutants, PDF, build, browser, JupyterLab
+#   make pdf      build the whole book as one PDF (_build/pdf/), installing TeX Live on Debian as root
 #   make execute  re-execute every chapter in place and save its outputs
 #   make mutants  make initreg wrong on purpose, one mistake at a time: every chapter must stop
-#   make bench    the benchmark (engine against numpy GEMM and PyTorch, live figures, book)
+#   make bench    the benchmark (engine against numpy GEMM and PyTorch, live figures, book, JupyterLab)
 #   make clean    remove the build (keeps .venv)
 
 SHELL := /bin/bash
@@ -28,7 +29,7 @@ export OPENBLAS_CORETYPE := Haswell
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 endif
 
-.PHONY: help venv book html execute test unit nbval mutants build-test browser bench clean
+.PHONY: help venv book html execute test unit nbval mutants build-test browser pdf pdf-test jupyterlab latex-background bench clean
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
@@ -45,9 +46,15 @@ venv: $(STAMP)
 # kept for the build test. The chapters that changed since the last build are executed
 # first, one kernel per core, into Jupyter Book's cache (tools/notebooks.py --cache), so
 # the build itself finds them all cached and only renders.
+# `make test` sets CACHE_FROM=stored: strict nbval has just executed every chapter and found
+# its stored outputs to be what the code gives, so the cache takes them as they are and
+# nothing is executed twice.
+CACHE_FROM ?= execute
+FILL_CACHE = $(BIN)/python tools/notebooks.py --cache $(BUILD)/.jupyter_cache $(if $(filter stored,$(CACHE_FROM)),--stored)
+
 html: $(STAMP)
 	mkdir -p $(BUILD)
-	$(BIN)/python tools/notebooks.py --cache $(BUILD)/.jupyter_cache
+	$(FILL_CACHE)
 	$(BIN)/jupyter-book build . -W -n --keep-going 2>&1 | tee $(BUILD)/build.log
 
 book: html
@@ -56,13 +63,19 @@ book: html
 execute: $(STAMP)
 	$(BIN)/python tools/notebooks.py
 
+# pytest-xdist runs the suites one worker per core (CORES); each worker is one process, so
+# every kernel and every numpy call in it keeps to one BLAS thread.
+CORES := $(shell nproc 2>/dev/null || echo 2)
+
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser and not build" -q
+	$(BIN)/python -m pytest tests -m "not browser and not build and not pdf and not jupyterlab" -q -n $(CORES)
 
 # One BLAS thread, as the chapters were executed (tools/notebooks.py pins it too): a
 # threaded product sums in another order, and its last bits depend on the core count.
+# Each worker runs whole chapters (--dist loadscope: a notebook is one scope).
 nbval: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval chapters --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg -q
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest --nbval chapters --nbval-current-env \
+		--nbval-sanitize-with tests/sanitize.cfg -q -n $(CORES) --dist loadscope
 
 # Each mutant of tools/mutants.py makes initreg consistently wrong in one named way; the
 # chapters that teach that piece must each stop on a checked claim (an AssertionError).
@@ -76,15 +89,58 @@ build-test: html
 # tests/ensure_chromium.sh on Debian as root; elsewhere it prints the command to run).
 browser: html
 	bash tests/ensure_chromium.sh
-	$(BIN)/python -m pytest tests -m browser -q
+	$(BIN)/python -m pytest tests -m browser -q -n $(CORES) --dist loadgroup
 
-test: unit nbval mutants build-test browser
+# The book as one PDF, through Jupyter Book's LaTeX builder and xelatex, from the same
+# execution cache as the HTML book (tools/notebooks.py --cache executes only what changed).
+# tests/ensure_latex.sh installs the TeX Live subset on Debian as root; elsewhere it prints
+# the command to run. The PDF is published to _build/pdf/ only once it is complete; the
+# next `make html` copies it into the book and links it from the landing page.
+PDF_NAME := initialization-and-regularization
+pdf: $(STAMP)
+	bash tests/ensure_latex.sh
+	mkdir -p $(BUILD)
+	$(FILL_CACHE)
+	rm -f $(BUILD)/pdf/$(PDF_NAME).pdf
+	$(BIN)/jupyter-book build . --builder latex -W -n --keep-going 2>&1 | tee $(BUILD)/latex-build.log
+	cd $(BUILD)/latex && latexmk -pdf -dvi- -ps- -interaction=nonstopmode -halt-on-error $(PDF_NAME).tex \
+		> latexmk.out 2>&1 || { tail -40 latexmk.out; exit 1; }
+	mkdir -p $(BUILD)/pdf
+	cp $(BUILD)/latex/$(PDF_NAME).pdf $(BUILD)/pdf/
+	@echo "The PDF is at $(abspath $(BUILD)/pdf/$(PDF_NAME).pdf)"
+
+pdf-test: pdf
+	$(BIN)/python -m pytest tests/test_pdf.py -m pdf -q
+
+# The chapters live in a real JupyterLab (tests/test_jupyterlab.py): jupyter lab from .venv,
+# Debian's Chromium through Playwright, every chapter run, its figures' controls changed.
+jupyterlab: $(STAMP)
+	bash tests/ensure_chromium.sh
+	$(BIN)/python -m pytest tests/test_jupyterlab.py -m jupyterlab -q
+
+# The whole suite, in the order that lets each step reuse the last: a missing TeX Live starts
+# installing in the background (Debian as root), the unit tests and strict nbval run; then the
+# mutants (CPU-bound, two kernels) run beside the JupyterLab test (bound by its browser's
+# front end, not by its kernel, which waits on it between cells); then the PDF is
+# built before the HTML book, so that the book links to it, both from the stored outputs that
+# nbval has just checked (CACHE_FROM=stored: nothing is executed twice); then the build and
+# browser tests.
+test: latex-background unit nbval
+	$(MAKE) --no-print-directory -j2 --output-sync=target mutants jupyterlab
+	$(MAKE) --no-print-directory CACHE_FROM=stored pdf-test build-test browser
+
+latex-background:
+	bash tests/ensure_latex.sh --background
 
 # The benchmark measures the fastest kernels the machine has: the pinned kernels above (and
 # OPENBLAS_L2_SIZE, which some machines set for old OpenBLAS builds) are unset for this
 # command only (run.py records the kernel that runs).
+# benchmarks/jupyterlab.py then times every live figure's redraw in a real JupyterLab
+# (tests/test_jupyterlab.py), from the control change to the new image.
 bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u NPY_DISABLE_CPU_FEATURES $(BIN)/python benchmarks/run.py --book --readme
+	bash tests/ensure_chromium.sh
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE -u NPY_DISABLE_CPU_FEATURES $(BIN)/python benchmarks/jupyterlab.py
 
 clean:
 	rm -rf $(BUILD)

@@ -14,6 +14,11 @@ fi
 if [[ -r /etc/debian_version && $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
     echo "ensure_chromium: $CHROMIUM is missing; installing Debian's chromium package" >&2
     export DEBIAN_FRONTEND=noninteractive
+    # one apt at a time: `make test` may be installing TeX Live in the background
+    # (tests/ensure_latex.sh takes the same lock)
+    exec 9>"${TMPDIR:-/tmp}/initreg-apt.lock"
+    flock 9
+    [[ -x "$CHROMIUM" ]] && exit 0
     apt-get update -q
     apt-get install -y -q --no-install-recommends chromium
     if [[ -x "$CHROMIUM" ]]; then

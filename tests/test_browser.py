@@ -193,11 +193,14 @@ class Visit:
 def visits(context, server) -> Iterator[Callable[[str], Visit]]:
     """Load each page once; the tests below look at it from different sides."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS / "page-weights.tsv").write_text("page\thtml_bytes\tloaded_bytes\tfiles\n")
     loaded: dict[str, Visit] = {}
 
     def visit(page_path: str) -> Visit:
-        if page_path not in loaded:
+        if page_path in loaded:
+            # the tab in front, as a reader's would be: Chromium throttles the timers and
+            # animation frames of background tabs, and a click there waits for them
+            loaded[page_path].page.bring_to_front()
+        else:
             v = Visit(context, server, page_path)
             v.load()
             v.page.screenshot(path=str(SCREENSHOTS / (page_path.replace("/", "__") + ".png")),
@@ -210,7 +213,9 @@ def visits(context, server) -> Iterator[Callable[[str], Visit]]:
         v.page.close()
 
 
-PAGES = toc_pages()
+#: Every page, each in its own xdist group: under `make browser` (pytest-xdist,
+#: ``--dist loadgroup``) all the tests of one page run in one worker, which loads it once.
+PAGES = [pytest.param(p, marks=pytest.mark.xdist_group(p), id=p) for p in toc_pages()]
 
 
 # ------------------------------------------------------------------ the tests
@@ -233,8 +238,9 @@ def test_page_weight(visits, page):
         return {html: nav.decodedBodySize, total: nav.decodedBodySize + res.reduce((a, r) => a + r.decodedBodySize, 0),
                 files: res.length + 1};
     }""")
-    with open(SCREENSHOTS / "page-weights.tsv", "a") as log:
-        log.write(f"{page}\t{sizes['html']}\t{sizes['total']}\t{sizes['files']}\n")
+    # one record per page (the pages are visited by two workers side by side)
+    (SCREENSHOTS / (page.replace("/", "__") + ".weight.tsv")).write_text(
+        f"page\thtml_bytes\tloaded_bytes\tfiles\n{page}\t{sizes['html']}\t{sizes['total']}\t{sizes['files']}\n")
     assert sizes["html"] <= PAGE_BUDGET, f"{page}.html is {sizes['html'] / 1e6:.1f} MB (budget 5 MB)"
 
 
@@ -351,7 +357,8 @@ def test_sliders_have_enough_positions_and_play(visits, page):
         before = fig.evaluate("f => Array.from(f.querySelectorAll('img, .ix-cursor')).map(e => e.getAttribute('src') || e.getAttribute('style')).join('|')")
         btn.click()
         assert btn.get_attribute("aria-pressed") == "true"
-        p.wait_for_timeout(1600)
+        # playing steps the slider on its own within a few seconds
+        p.wait_for_function("s => s.value !== '0'", arg=slider.element_handle(), timeout=5_000)
         after = fig.evaluate("f => Array.from(f.querySelectorAll('img, .ix-cursor')).map(e => e.getAttribute('src') || e.getAttribute('style')).join('|')")
         moved = int(slider.input_value())
         btn.click()  # pause
@@ -447,7 +454,7 @@ def test_launch_buttons(visits, page):
 
 def test_live_code_loads_thebe_only_when_pressed(context, server):
     """Thebe's script comes from a CDN, and only once the reader asks for live code."""
-    notebooks = [pg for pg in PAGES if is_notebook(pg)]
+    notebooks = [pg for pg in toc_pages() if is_notebook(pg)]
     assert notebooks, "the book has no chapter notebook"
     v = Visit(context, server, notebooks[0])
     v.load()
