@@ -84,8 +84,8 @@ PARALLEL = int(os.environ.get("INITREG_LAB_PARALLEL", "1"))  # chapters run at o
 RUN_ALL = os.environ.get("INITREG_LAB_RUN_ALL") == "1"  # run the chapters without a live figure too
 RUN_TIMEOUT_S = 600  # one chapter's Run All, on a slow machine
 REDRAW_TIMEOUT_S = 20  # one control change to its new image
-STEPS_PER_SLIDER = 6  # keyboard steps of each slider (the latency samples)
-OPTIONS_PER_MENU = 3  # selections of each drop-down menu
+STEPS_PER_SLIDER = 3  # keyboard steps of each slider (the latency samples)
+OPTIONS_PER_MENU = 2  # selections of each drop-down menu
 LATENCY_GOAL_S = 0.150  # p95 of change -> new image, per chapter (README, `make bench`)
 LATENCY_LIMIT_S = 1.0  # past this the test fails: a live figure must respond
 

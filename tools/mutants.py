@@ -643,7 +643,7 @@ MUTANTS: list[Mutant] = [
            "α ≈ 1/(τε) read as λ in the book's λΣw² (whose Hessian adds 2λ, not λ), in equivalent_lambda and so in "
            "the L2 path and the ratio it is compared with", ("regularization-at-work",), """
         replace(initreg.early_stopping, "equivalent_lambda", lambda lr, t: 1.0 / (float(lr) * np.asarray(t)))
-    """, sections=('Early stopping as L2',)),
+    """),
     Mutant("dropout-ridge-without-inversion", "input dropout's ridge weight taken as p·Σx²/(2m), the variance "
            "of a mask that is not scaled by 1/(1 − p), in dropout_ridge_weights and everything built on it (the "
            "expected cost, its gradient and its minimizer)", ("regularization-at-work",), """
