@@ -29,7 +29,7 @@ export OPENBLAS_CORETYPE := Haswell
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 endif
 
-.PHONY: help venv book html execute test unit nbval mutants build-test browser pdf pdf-test jupyterlab latex-background bench clean
+.PHONY: help venv book html execute test unit nbval mutants build-test browser pdf pdf-test jupyterlab latex-background book-checks bench clean
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
@@ -119,15 +119,21 @@ jupyterlab: $(STAMP)
 	$(BIN)/python -m pytest tests/test_jupyterlab.py -m jupyterlab -q
 
 # The whole suite, in the order that lets each step reuse the last: a missing TeX Live starts
-# installing in the background (Debian as root), the unit tests and strict nbval run; then the
-# mutants (CPU-bound, two kernels) run beside the JupyterLab test (bound by its browser's
-# front end, not by its kernel, which waits on it between cells); then the PDF is
-# built before the HTML book, so that the book links to it, both from the stored outputs that
-# nbval has just checked (CACHE_FROM=stored: nothing is executed twice); then the build and
-# browser tests.
+# installing in the background (Debian as root), the unit tests and strict nbval run; then
+# three jobs side by side: the mutants (two kernels), the JupyterLab test (bound by its
+# browser's front end, not its kernel, which waits on it between cells: it leaves part of a
+# core idle) and the book's own checks (book-checks: the PDF, then the HTML book that links
+# to it, both from the stored outputs that nbval has just checked, CACHE_FROM=stored, so
+# nothing is executed twice; then the build and browser tests).
 test: latex-background unit nbval
-	$(MAKE) --no-print-directory -j2 --output-sync=target mutants jupyterlab
-	$(MAKE) --no-print-directory CACHE_FROM=stored pdf-test build-test browser
+	$(MAKE) --no-print-directory -j3 --output-sync=target mutants jupyterlab book-checks
+
+# One after another: the PDF must exist when the HTML book is built, and both builds share
+# Sphinx's doctree folder.
+book-checks:
+	$(MAKE) --no-print-directory CACHE_FROM=stored pdf-test
+	$(MAKE) --no-print-directory CACHE_FROM=stored build-test
+	$(MAKE) --no-print-directory CACHE_FROM=stored browser
 
 latex-background:
 	bash tests/ensure_latex.sh --background

@@ -203,8 +203,9 @@ def visits(context, server) -> Iterator[Callable[[str], Visit]]:
         else:
             v = Visit(context, server, page_path)
             v.load()
+            # the top of the page (a full-page picture of the longest chapters costs seconds)
             v.page.screenshot(path=str(SCREENSHOTS / (page_path.replace("/", "__") + ".png")),
-                              full_page=True, animations="disabled")
+                              animations="disabled")
             loaded[page_path] = v
         return loaded[page_path]
 
@@ -401,7 +402,7 @@ def test_a_phone_screen(context, server, page):
         assert not found["controls"], "figure controls reach past the screen's edge"
         small = [f for f in _figure_text(v.page) if f["px"] < 9]
         assert not small, f"figure text below 9 CSS px at 390 px: {small}"
-        v.page.screenshot(path=str(SCREENSHOTS / (page.replace("/", "__") + "-390.png")), full_page=True)
+        v.page.screenshot(path=str(SCREENSHOTS / (page.replace("/", "__") + "-390.png")))
     finally:
         v.page.close()
 
