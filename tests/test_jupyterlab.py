@@ -87,7 +87,7 @@ REDRAW_TIMEOUT_S = 20  # one control change to its new image
 STEPS_PER_SLIDER = 3  # keyboard steps of each slider (the latency samples)
 OPTIONS_PER_MENU = 2  # selections of each drop-down menu
 LATENCY_GOAL_S = 0.150  # p95 of change -> new image, per chapter (README, `make bench`)
-LATENCY_LIMIT_S = 1.0  # past this the test fails: a live figure must respond
+LATENCY_LIMIT_S = 2.0  # past this the test fails: a live figure must respond (make test runs it beside other jobs)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STDERR = "application/vnd.jupyter.stderr"
