@@ -63,8 +63,7 @@ book: html
 execute: $(STAMP)
 	$(BIN)/python tools/notebooks.py
 
-# pytest-xdist runs the suites one worker per core (CORES); each worker is one process, so
-# every kernel and every numpy call in it keeps to one BLAS thread.
+# pytest-xdist runs the unit, nbval and browser suites with one worker per core (CORES).
 CORES := $(shell nproc 2>/dev/null || echo 2)
 
 unit: $(STAMP)
