@@ -117,3 +117,15 @@ def instance(value: Any, name: str, kind: type, *, example: str | None = None) -
         how = f" ({example})" if example else ""
         raise TypeError(f"{name} must be an initreg.{kind.__name__}{how}; got {type(value).__name__}")
     return value
+
+
+def least_squares(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A least-squares problem's data: ``X`` a non-empty matrix of examples (rows) and
+    ``y`` one target per row."""
+    X = array(X, "X", ndim=2)
+    y = array(y, "y", ndim=1)
+    if X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"X must have at least one row and one column; got shape {X.shape}")
+    if X.shape[0] != y.shape[0]:
+        raise ValueError(f"X and y must have the same number of rows (examples); got {X.shape[0]} and {y.shape[0]}")
+    return X, y

@@ -43,16 +43,6 @@ __all__ = [
 ]
 
 
-def _ls(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    X = v.array(X, "X", ndim=2)
-    y = v.array(y, "y", ndim=1)
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X and y must have the same number of rows; got {X.shape[0]} and {y.shape[0]}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"X must have at least one row and one column; got shape {X.shape}")
-    return X, y
-
-
 @functools.lru_cache(maxsize=4)
 def _formulas(prior: str) -> tuple:
     """The derivation's scale(λ, m, σ) and strength(scale, m, σ), as NumPy functions."""
@@ -83,7 +73,7 @@ def prior_strength(prior: str, scale: float, *, m: int, sigma: float) -> float:
 
 def noise_variance(X: np.ndarray, y: np.ndarray) -> float:
     """The usual unbiased estimate of σ²: ``‖Xŵ − y‖²/(m − p)`` at the least-squares ŵ."""
-    X, y = _ls(X, y)
+    X, y = v.least_squares(X, y)
     m, p = X.shape
     if m <= p:
         raise ValueError(f"X needs more rows than columns to estimate the noise; got shape {X.shape}")
@@ -97,7 +87,7 @@ def log_posterior(w: np.ndarray, X: np.ndarray, y: np.ndarray, prior: str, *, sc
     ``Σᵢ log N(yᵢ; xᵢ·w, σ²)`` plus ``Σⱼ log N(wⱼ; 0, τ²)`` or ``Σⱼ log Laplace(wⱼ; 0, b)``."""
     from scipy import stats
 
-    X, y = _ls(X, y)
+    X, y = v.least_squares(X, y)
     v.choice(prior, "prior", PRIORS)
     w = v.array(w, "w", ndim=1)
     if w.shape[0] != X.shape[1]:
@@ -122,7 +112,7 @@ def map_estimate(X: np.ndarray, y: np.ndarray, prior: str, *, scale: float, sigm
     from scipy import stats
     from scipy.optimize import minimize
 
-    X, y = _ls(X, y)
+    X, y = v.least_squares(X, y)
     v.choice(prior, "prior", PRIORS)
     scale, sigma = v.positive(scale, "scale"), v.positive(sigma, "sigma")
     p = X.shape[1]
@@ -250,7 +240,7 @@ def posterior_grid(X: np.ndarray, y: np.ndarray, prior: str, *, scale: float, si
     """
     from scipy import stats
 
-    X, y = _ls(X, y)
+    X, y = v.least_squares(X, y)
     if X.shape[1] != 2:
         raise ValueError(f"X must have exactly 2 columns; got {X.shape[1]}")
     v.choice(prior, "prior", PRIORS)

@@ -28,16 +28,6 @@ __all__ = [
 ]
 
 
-def _ls_args(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    X = v.array(X, "X", ndim=2)
-    y = v.array(y, "y", ndim=1)
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"X must have at least one row and one column; got shape {X.shape}")
-    if X.shape[0] != y.shape[0]:
-        raise ValueError(f"X and y must have the same number of rows (examples); got {X.shape[0]} and {y.shape[0]}")
-    return X, y
-
-
 def _gram(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     m = X.shape[0]
     return X.T @ X / m, X.T @ y / m
@@ -52,7 +42,7 @@ def _coef(w: object, p: int) -> np.ndarray:
 
 def regularized_objective(X: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: str, lam: float) -> float:
     """``J(w) + P(w)`` with ``J(w) = ‖Xw − y‖²/(2m)`` and P = λ‖w‖₁, λ‖w‖² or 0."""
-    X, y = _ls_args(X, y)
+    X, y = v.least_squares(X, y)
     w = _coef(w, X.shape[1])
     v.choice(penalty, "penalty", PENALTIES)
     lam = v.nonneg(lam, "lam")
@@ -86,7 +76,7 @@ def kkt_violation(X: np.ndarray, y: np.ndarray, w: np.ndarray, penalty: str, lam
     ``penalty="none"`` the minimizer of a rank-deficient X is not unique, and this only
     checks that ``w`` is one of them. See {ref}`chap-landscapes`.
     """
-    X, y = _ls_args(X, y)
+    X, y = v.least_squares(X, y)
     w = _coef(w, X.shape[1])
     v.choice(penalty, "penalty", PENALTIES)
     lam = v.nonneg(lam, "lam")
@@ -167,7 +157,7 @@ def regularized_minimizer(
     Cross-checked against scikit-learn's ``Lasso(alpha=λ)`` and ``Ridge(alpha=2mλ)`` (both
     without intercept) in the tests. See {ref}`chap-landscapes`.
     """
-    X, y = _ls_args(X, y)
+    X, y = v.least_squares(X, y)
     v.choice(penalty, "penalty", PENALTIES)
     lam = v.nonneg(lam, "lam")
     tol = v.positive(tol, "tol")
@@ -198,7 +188,7 @@ def regularization_path(X: np.ndarray, y: np.ndarray, penalty: str, lams: Sequen
     and a coordinate is 0 only at isolated values of λ, where it changes sign
     (:func:`initreg.ridge_zeros`). See {ref}`chap-landscapes`.
     """
-    X, y = _ls_args(X, y)
+    X, y = v.least_squares(X, y)
     v.choice(penalty, "penalty", PENALTIES)
     lams = v.array(lams, "lams", ndim=1)
     if lams.size == 0:
@@ -219,7 +209,7 @@ def lasso_lambda_max(X: np.ndarray, y: np.ndarray) -> float:
 
     At w = 0 the KKT conditions read ``|X_jᵀy/m| ≤ λ`` for every j. See {ref}`chap-landscapes`.
     """
-    X, y = _ls_args(X, y)
+    X, y = v.least_squares(X, y)
     return float(np.max(np.abs(X.T @ y))) / X.shape[0]
 
 
@@ -274,7 +264,7 @@ def lasso_path(X: np.ndarray, y: np.ndarray) -> LassoPath:
     active coordinate reaches 0 (it leaves). Needs the active columns to stay linearly
     independent, which holds for data in general position. See {ref}`chap-landscapes`.
     """
-    X, y = _ls_args(X, y)
+    X, y = v.least_squares(X, y)
     G, c = _gram(X, y)
     p = c.shape[0]
     lam = float(np.max(np.abs(c)))
