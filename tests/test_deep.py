@@ -369,7 +369,7 @@ def test_deep_figures_are_registered():
     (lambda: initreg.he_study(initreg.load_digits(), n_train=-1), ValueError, "n_train"),
     (lambda: initreg.ai_notes_repeats(seeds=()), ValueError, "seeds must be a non-empty"),
     (lambda: initreg.ai_notes_repeats(seeds=(0, 0)), ValueError, "seeds must be distinct"),
-    (lambda: initreg.ai_notes_repeats(seeds=(0, -1)), ValueError, "seeds must be a non-negative"),
+    (lambda: initreg.ai_notes_repeats(seeds=(0, -1)), ValueError, r"seeds\[1\] must be a non-negative"),
     (lambda: initreg.playground_sweep("tanh", [1.0]), ValueError, "at least two positive, increasing"),
     (lambda: initreg.playground_sweep("tanh", [2.0, 1.0]), ValueError, "increasing"),
     (lambda: initreg.playground_sweep("tanh", [0.0, 1.0]), ValueError, "positive"),

@@ -129,3 +129,13 @@ def least_squares(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
     if X.shape[0] != y.shape[0]:
         raise ValueError(f"X and y must have the same number of rows (examples); got {X.shape[0]} and {y.shape[0]}")
     return X, y
+
+
+def seeds(value: Any, name: str = "seeds", *, distinct: bool = False) -> tuple[int, ...]:
+    """A non-empty sequence of non-negative integer seeds (all different when ``distinct``)."""
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence) or len(value) == 0:
+        raise ValueError(f"{name} must be a non-empty sequence of non-negative integers; got {value!r}")
+    picked = tuple(nonneg_int(s, f"{name}[{i}]") for i, s in enumerate(value))
+    if distinct and len(set(picked)) != len(picked):
+        raise ValueError(f"{name} must be distinct; got {list(picked)}")
+    return picked

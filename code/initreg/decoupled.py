@@ -292,9 +292,7 @@ def decay_grid(
         raise ValueError(f"with per_step the strengths are α·d and must be below 1; got {s_arr[-1]:g}")
     if form == "adamw" and not per_step:
         _check_decay(form, float(lr_arr[-1]), float(s_arr[-1]))
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
-        raise ValueError("seeds must be a non-empty sequence of non-negative integers")
-    seed_list = tuple(v.nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(seeds))
+    seed_list = v.seeds(seeds)
     width = v.positive_int(width, "width")
     epochs = v.positive_int(epochs, "epochs")
     batch_size = v.positive_int(batch_size, "batch_size")

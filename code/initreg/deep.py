@@ -331,11 +331,7 @@ def ai_notes_repeats(
     as the default ones, share no generator, so their runs share nothing but the data and
     the settings. Cached per seed. See {ref}`chap-deep`.
     """
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
-        raise ValueError("seeds must be a non-empty sequence of non-negative integers")
-    picked = [v.nonneg_int(s, "seeds") for s in seeds]
-    if len(set(picked)) != len(picked):
-        raise ValueError(f"seeds must be distinct; got {list(seeds)}")
+    picked = v.seeds(seeds, distinct=True)
     return AINotesRepeats({s: ai_notes_study(hidden=hidden, epochs=epochs, lr=lr, batch_size=batch_size,
                                              snapshots=snapshots, n_stats=n_stats, seed=s) for s in picked})
 

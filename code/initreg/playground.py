@@ -646,9 +646,7 @@ def toy_seed_sweep(
     :func:`playground_run` does, and the runs are its cached runs. See {ref}`chap-why`.
     """
     v.choice(dataset, "dataset", TOY_DATASETS)
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or len(seeds) == 0:
-        raise ValueError(f"seeds must be a non-empty sequence of non-negative integers; got {seeds!r}")
-    seeds = tuple(v.nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(seeds))
+    seeds = v.seeds(seeds)
     if isinstance(roles, (str, bytes)) or not isinstance(roles, Sequence) or len(roles) == 0:
         raise ValueError(f"roles must be a non-empty sequence of names from {', '.join(TOY_INITS)}")
     roles = tuple(v.choice(r, f"roles[{i}]", tuple(TOY_INITS)) for i, r in enumerate(roles))

@@ -514,9 +514,5 @@ def small_data_study(seeds: Sequence[int] = SEEDS) -> SmallDataStudy:
     """Every regularizer at every strength for every seed (:class:`SmallDataStudy`),
     trained once and cached: 5 seeds × (the run without a regularizer + 15 strengths of
     L1, L2 and dropout + 16 of AdamW), early stopping read off the first."""
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
-        raise ValueError("seeds must be a non-empty sequence of seeds >= 0")
-    seed_list = tuple(v.nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(seeds))
-    if len(set(seed_list)) != len(seed_list):
-        raise ValueError(f"seeds must be distinct; got {list(seed_list)}")
+    seed_list = v.seeds(seeds, distinct=True)
     return _study(seed_list)

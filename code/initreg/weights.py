@@ -591,11 +591,7 @@ def compare_seeds(lam: float, *, seeds: Sequence[int] = DIGITS_SEEDS) -> SeedRun
     batch order; within a seed the four runs still differ only by their penalty (and
     update). See {ref}`chap-trained-weights`."""
     lam = v.positive(lam, "lam")
-    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
-        raise ValueError("seeds must be a non-empty sequence of seeds >= 0")
-    seed_list = tuple(v.nonneg_int(s, f"seeds[{i}]") for i, s in enumerate(seeds))
-    if len(set(seed_list)) != len(seed_list):
-        raise ValueError(f"seeds must be distinct; got {list(seed_list)}")
+    seed_list = v.seeds(seeds, distinct=True)
     runs = {
         "none": tuple(digits_run(seed=s) for s in seed_list),
         "l1": tuple(digits_run("l1", lam, seed=s) for s in seed_list),
