@@ -118,14 +118,16 @@ jupyterlab: $(STAMP)
 	$(BIN)/python -m pytest tests/test_jupyterlab.py -m jupyterlab -q
 
 # The whole suite, in the order that lets each step reuse the last: a missing TeX Live starts
-# installing in the background (Debian as root), the unit tests and strict nbval run; then
-# three jobs side by side: the mutants (two kernels), the JupyterLab test (bound by its
-# browser's front end, not its kernel, which waits on it between cells: it leaves part of a
-# core idle) and the book's own checks (book-checks: the PDF, then the HTML book that links
-# to it, both from the stored outputs that nbval has just checked, CACHE_FROM=stored, so
-# nothing is executed twice; then the build and browser tests).
+# installing in the background (Debian as root), the unit tests and strict nbval run; then the
+# mutants (two kernels) run beside the JupyterLab test (bound by its browser's front end, not
+# its kernel, which waits on it between cells); then the book's own checks (book-checks: the
+# PDF, then the HTML book that links to it, both from the stored outputs that nbval has just
+# checked, CACHE_FROM=stored, so nothing is executed twice; then the build and browser
+# tests). The book's checks also ran beside the other two once (833 s in all), but the
+# browser test, starved of CPU there, then timed out waiting for a page to load.
 test: latex-background unit nbval
-	$(MAKE) --no-print-directory -j3 --output-sync=target mutants jupyterlab book-checks
+	$(MAKE) --no-print-directory -j2 --output-sync=target mutants jupyterlab
+	$(MAKE) --no-print-directory book-checks
 
 # One after another: the PDF must exist when the HTML book is built, and both builds share
 # Sphinx's doctree folder.
