@@ -40,6 +40,7 @@ import re
 import shutil
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -145,7 +146,11 @@ class Visit:
         self.external: list[str] = []
         self.failed: list[str] = []
         self.errors: list[str] = []
+        self.in_flight: set = set()  # playwright Request objects, started and not yet ended
         self.page = context.new_page()
+        self.page.on("request", lambda r: self.in_flight.add(r))
+        self.page.on("requestfinished", lambda r: self.in_flight.discard(r))
+        self.page.on("requestfailed", lambda r: self.in_flight.discard(r))
         self.page.route("**/*", self._route)
         self.page.on("requestfailed", self._failed)
         self.page.on("response", self._response)
@@ -178,6 +183,7 @@ class Visit:
             self.errors.append(f"console: {msg.text} ({msg.location.get('url', '')})")
 
     def load(self) -> None:
+        self.page.bring_to_front()  # Chromium throttles the timers of a tab in the background
         self.page.goto(self.url, wait_until="load")
         # MathJax typesets after load; wait for it to finish when the page uses it.
         self.page.evaluate("""async () => {
@@ -186,8 +192,23 @@ class Visit:
             }
             await document.fonts.ready;
         }""")
-        self.page.wait_for_load_state("networkidle")
+        self._settle()
 
+    def _settle(self, quiet_ms: int = 500, timeout_s: float = 60.0) -> None:
+        """Wait until no request of the page has been in flight for ``quiet_ms`` (what
+        Playwright's "networkidle" waits for), and fail naming the requests still in flight
+        after ``timeout_s``."""
+        deadline = time.monotonic() + timeout_s
+        quiet_since = time.monotonic()
+        while True:
+            if self.in_flight:
+                quiet_since = time.monotonic()
+            elif time.monotonic() - quiet_since >= quiet_ms / 1000:
+                return
+            if time.monotonic() > deadline:
+                pytest.fail(f"{self.url}: requests still in flight after {timeout_s:.0f} s: "
+                            f"{sorted(r.url for r in self.in_flight)[:10]}", pytrace=False)
+            self.page.wait_for_timeout(100)  # lets Playwright deliver the page's events
 
 @pytest.fixture(scope="module")
 def visits(context, server) -> Iterator[Callable[[str], Visit]]:
@@ -387,24 +408,29 @@ def test_figures_are_players_with_readable_text(visits, page):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_a_phone_screen(context, server, page):
-    """At 390 px: no horizontal overflow, controls inside the screen, figure text at least 9 px."""
-    v = Visit(context, server, page)
-    v.page.set_viewport_size({"width": 390, "height": 844})
-    v.load()
+def test_a_phone_screen(visits, page):
+    """At 390 px: no horizontal overflow, controls inside the screen, figure text at least 9 px.
+    The page loaded at 1280 px is narrowed to the phone's width (the layout is redone for it,
+    media queries included) and widened again afterwards."""
+    p = visits(page).page
+    p.set_viewport_size({"width": 390, "height": 844})
     try:
-        found = v.page.evaluate("""() => ({
+        p.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        found = p.evaluate("""() => ({
+            width: window.innerWidth,
             scroll: document.documentElement.scrollWidth,
             controls: Array.from(document.querySelectorAll('figure.initreg-explorable .ix-control'))
                 .map(c => c.getBoundingClientRect().right).filter(r => r > 390.5),
         })""")
+        assert found["width"] == 390, f"the page did not narrow to 390 px ({found['width']} px)"
         assert found["scroll"] <= 390, f"the page scrolls sideways at 390 px ({found['scroll']} px wide)"
         assert not found["controls"], "figure controls reach past the screen's edge"
-        small = [f for f in _figure_text(v.page) if f["px"] < 9]
+        small = [f for f in _figure_text(p) if f["px"] < 9]
         assert not small, f"figure text below 9 CSS px at 390 px: {small}"
-        v.page.screenshot(path=str(SCREENSHOTS / (page.replace("/", "__") + "-390.png")))
+        p.evaluate("() => window.scrollTo(0, 0)")
+        p.screenshot(path=str(SCREENSHOTS / (page.replace("/", "__") + "-390.png")))
     finally:
-        v.page.close()
+        p.set_viewport_size({"width": 1280, "height": 900})
 
 
 #: Lines of a code cell that are machinery, not content: the checks and the quoted numbers.
