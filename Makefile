@@ -29,7 +29,7 @@ export OPENBLAS_CORETYPE := Haswell
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 endif
 
-.PHONY: help venv book html execute test unit nbval mutants build-test browser pdf pdf-test jupyterlab latex-background book-checks bench clean
+.PHONY: help venv book html execute test unit nbval mutants build-test browser pdf pdf-test jupyterlab apt-background mutants-then-book-checks book-checks bench clean
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
@@ -117,16 +117,18 @@ jupyterlab: $(STAMP)
 	bash tests/ensure_chromium.sh
 	$(BIN)/python -m pytest tests/test_jupyterlab.py -m jupyterlab -q
 
-# The whole suite, in the order that lets each step reuse the last: a missing TeX Live starts
-# installing in the background (Debian as root), the unit tests and strict nbval run; then the
-# mutants (two kernels) run beside the JupyterLab test (bound by its browser's front end, not
-# its kernel, which waits on it between cells); then the book's own checks (book-checks: the
-# PDF, then the HTML book that links to it, both from the stored outputs that nbval has just
-# checked, CACHE_FROM=stored, so nothing is executed twice; then the build and browser
-# tests). The book's checks also ran beside the other two once (833 s in all), but the
-# browser test, starved of CPU there, then timed out waiting for a page to load.
-test: latex-background unit nbval
-	$(MAKE) --no-print-directory -j2 --output-sync=target mutants jupyterlab
+# The whole suite, in the order that lets each step reuse the last. Missing Chromium and TeX
+# Live start installing in the background (Debian as root; one apt at a time), the unit
+# tests and strict nbval run; then two streams side by side: the JupyterLab test (bound by
+# its browser's front end and one kernel at a time), and the mutants followed by the book's
+# own checks (book-checks: the PDF, then the HTML book that links to it, both from the
+# stored outputs that nbval has just checked, CACHE_FROM=stored, so nothing is executed
+# twice; then the build and browser tests).
+test: apt-background unit nbval
+	$(MAKE) --no-print-directory -j2 --output-sync=target jupyterlab mutants-then-book-checks
+
+mutants-then-book-checks:
+	$(MAKE) --no-print-directory mutants
 	$(MAKE) --no-print-directory book-checks
 
 # One after another: the PDF must exist when the HTML book is built, and both builds share
@@ -136,7 +138,9 @@ book-checks:
 	$(MAKE) --no-print-directory CACHE_FROM=stored build-test
 	$(MAKE) --no-print-directory CACHE_FROM=stored browser
 
-latex-background:
+# Chromium first: the JupyterLab test needs it before the PDF needs TeX Live.
+apt-background:
+	bash tests/ensure_chromium.sh --background
 	bash tests/ensure_latex.sh --background
 
 # The benchmark measures the fastest kernels the machine has: the pinned kernels above (and
