@@ -431,8 +431,10 @@ class Visitor:
     def start(self, ch: Chapter) -> None:
         """Run All, after clearing the stored outputs (so that a numbered cell is one this run executed)."""
         ch.started = time.monotonic()
+        # not awaited: the command's promise settles only when the last cell has run, and the
+        # next chapter is opened meanwhile; done() polls the cells instead
         ch.tab.evaluate("""async () => { await jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
-                                         await jupyterapp.commands.execute('notebook:run-all-cells'); }""")
+                                         jupyterapp.commands.execute('notebook:run-all-cells'); }""")
 
     def done(self, ch: Chapter) -> bool:
         state = ch.tab.evaluate(RUN_DONE)
