@@ -34,12 +34,10 @@ endif
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
 
-# --no-compile: pip would byte-compile every module of every package (torch, SymPy, SciPy:
-# 86 s -> 57 s here without it); Python compiles the modules the book imports on first use.
 $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "make needs Python 3.11 (set PYTHON=/path/to/python3.11); got " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --no-compile -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
 venv: $(STAMP)

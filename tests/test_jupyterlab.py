@@ -5,10 +5,8 @@ does: JupyterLab, jupyterlab-myst and the ipywidgets front end are pinned there)
 temporary copy of the chapters on 127.0.0.1, with a random token, no browser, and a
 temporary settings, workspaces, runtime and IPython folder. Debian's Chromium, driven by
 Playwright, opens every chapter notebook of ``_toc.yml`` in its own tab and workspace, one
-chapter running at a time while the next one opens (INITREG_LAB_PARALLEL=2 runs two: on two
-cores that was slower, 340 s against 303 s, for the front end, not the kernels, is the
-bottleneck: Chromium used as much CPU as the kernels, and a kernel waits on it between
-cells), and
+chapter running at a time while the next one opens (INITREG_LAB_PARALLEL=2 runs two; on
+two cores, beside the other jobs of ``make test``, one leaves them a core), and
 
 * before any kernel runs, reads the rendered prose: no Markdown cell shows ``{glue``,
   ``{eval}`` or a fenced directive as text, every prose number stored with the chapter (the
