@@ -29,7 +29,7 @@ export OPENBLAS_CORETYPE := Haswell
 export NPY_DISABLE_CPU_FEATURES := X86_V4 AVX512_ICL AVX512_SPR
 endif
 
-.PHONY: help venv book html execute test unit nbval mutants build-test browser pdf pdf-test jupyterlab apt-background jupyterlab-then-mutants book-checks bench clean
+.PHONY: help venv book html execute test unit nbval mutants build-test browser pdf pdf-test jupyterlab apt-background book-checks-then-mutants book-checks bench clean
 
 help:
 	@sed -n '2,8p' Makefile | sed 's/^# *//'
@@ -119,16 +119,17 @@ jupyterlab: $(STAMP)
 
 # The whole suite, in the order that lets each step reuse the last. Missing Chromium and TeX
 # Live start installing in the background (Debian as root; one apt at a time), the unit
-# tests and strict nbval run (each on every core); then two streams side by side: the
-# JupyterLab test (one kernel and one browser front end, bound by one core at a time) and then
-# the mutants (every core); and the book's own checks (book-checks: the PDF, then the HTML
-# book that links to it, both from the stored outputs that nbval has just checked,
-# CACHE_FROM=stored, so nothing is executed twice; then the build and browser tests).
+# tests and strict nbval run (each on every core); then two streams of about the same length
+# side by side: the JupyterLab test (one kernel and one browser front end: about a core),
+# and the book's own checks then the mutants (every core). The book's checks (book-checks)
+# are the PDF, then the HTML book that links to it, both from the stored outputs that nbval
+# has just checked (CACHE_FROM=stored: nothing is executed twice), then the build and
+# browser tests.
 test: apt-background unit nbval
-	$(MAKE) --no-print-directory -j2 --output-sync=target jupyterlab-then-mutants book-checks
+	$(MAKE) --no-print-directory -j2 --output-sync=target jupyterlab book-checks-then-mutants
 
-jupyterlab-then-mutants:
-	$(MAKE) --no-print-directory jupyterlab
+book-checks-then-mutants:
+	$(MAKE) --no-print-directory book-checks
 	$(MAKE) --no-print-directory mutants
 
 # One after another: the PDF must exist when the HTML book is built, and both builds share

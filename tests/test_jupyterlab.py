@@ -5,8 +5,10 @@ does: JupyterLab, jupyterlab-myst and the ipywidgets front end are pinned there)
 temporary copy of the chapters on 127.0.0.1, with a random token, no browser, and a
 temporary settings, workspaces, runtime and IPython folder. Debian's Chromium, driven by
 Playwright, opens every chapter notebook of ``_toc.yml`` in its own tab and workspace, one
-chapter running at a time while the next one opens (INITREG_LAB_PARALLEL=2 runs two; on
-two cores, beside the other jobs of ``make test``, one leaves them a core), and
+chapter running at a time while the next one opens, and the next one's Run All starting as
+the last cell of one has run, while its controls are changed (INITREG_LAB_PARALLEL=2 runs
+two; INITREG_LAB_QUIET=1, which ``make bench`` sets, times a chapter's controls with nothing
+beside it), and
 
 * before any kernel runs, reads the rendered prose: no Markdown cell shows ``{glue``,
   ``{eval}`` or a fenced directive as text, every prose number stored with the chapter (the
@@ -43,7 +45,7 @@ interactive figures then leave out the static player the HTML book stores (see `
 
 Environment: INITREG_LAB_PYTHON, the Python whose ``jupyter lab`` and kernel to test (default:
 this one; the Binder check uses a fresh venv's), INITREG_LAB_RUN_ALL, INITREG_LAB_CHAPTERS, a
-comma-separated subset of chapter names, INITREG_LAB_PARALLEL, and CHROMIUM, as for
+comma-separated subset of chapter names, INITREG_LAB_PARALLEL, INITREG_LAB_QUIET, and CHROMIUM, as for
 tests/test_browser.py. Run
 ``bash tests/ensure_chromium.sh`` first (``make jupyterlab`` does). It runs only when selected
 with ``-m jupyterlab``.
@@ -79,6 +81,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LAB_PYTHON = Path(os.environ.get("INITREG_LAB_PYTHON", sys.executable))
 OUT = HTML.parent / "jupyterlab"
 PARALLEL = int(os.environ.get("INITREG_LAB_PARALLEL", "1"))  # chapters run at once (see the docstring)
+#: ``make bench`` sets it: a chapter's controls are timed with nothing else running (the next
+#: chapter is opened and started only after); ``make test`` overlaps them to save time.
+QUIET = os.environ.get("INITREG_LAB_QUIET") == "1"
 RUN_ALL = os.environ.get("INITREG_LAB_RUN_ALL") == "1"  # run the chapters without a live figure too
 RUN_TIMEOUT_S = 600  # one chapter's Run All, on a slow machine
 REDRAW_TIMEOUT_S = 20  # one control change to its new image
@@ -440,12 +445,14 @@ class Visitor:
             raise AssertionError("the kernel died")
         if time.monotonic() - ch.started > RUN_TIMEOUT_S:
             raise AssertionError(f"Run All did not finish in {RUN_TIMEOUT_S} s")
+        if state:
+            ch.run_s = time.monotonic() - ch.started
         return bool(state)
 
     def finish(self, ch: Chapter) -> None:
         tab = ch.tab
-        ch.run_s = time.monotonic() - ch.started
         ch.ran = True
+        tab.bring_to_front()  # the next chapter's tab opened in front; Chromium throttles the others
         tab.wait_for_function(ALL_RENDERED, timeout=60_000, polling=200)
         ch.prose_run = tab.evaluate(PROSE)
         ch.cells = tab.evaluate(CELLS)
@@ -547,7 +554,8 @@ def visited(lab):
                 # PARALLEL chapters run at a time; the next one is opened ahead (page, kernel,
                 # prose), so that its Run All starts as soon as a slot is free.
                 ready: list[Chapter] = []
-                while pending or ready or running:
+
+                def start_ready() -> None:
                     while ready and len(running) < PARALLEL:
                         ch = ready.pop(0)
                         try:
@@ -556,7 +564,10 @@ def visited(lab):
                         except Exception as exc:  # noqa: BLE001 - recorded, asserted per chapter below
                             ch.failure = f"starting: {type(exc).__name__}: {exc}"
                             _close(ch, lab)
-                    if pending and len(ready) + len(running) < PARALLEL + 1:
+
+                while pending or ready or running:
+                    start_ready()
+                    if pending and len(ready) + len(running) < PARALLEL + (0 if QUIET else 1):
                         ch = pending.pop(0)
                         try:
                             visitor.open(ch)
@@ -573,10 +584,14 @@ def visited(lab):
                         try:
                             if not visitor.done(ch):
                                 continue
+                            running.remove(ch)
+                            if not QUIET:  # the next chapter's Run All starts first: its
+                                start_ready()  # kernel runs while this one's controls change
                             visitor.finish(ch)
                         except Exception as exc:  # noqa: BLE001
                             ch.failure = f"{type(exc).__name__}: {exc}"
-                        running.remove(ch)
+                        if ch in running:
+                            running.remove(ch)
                         _close(ch, lab)
                     if running:
                         running[0].tab.wait_for_timeout(250)
