@@ -41,7 +41,8 @@ if can_install; then
     flock 9
     [[ -x "$CHROMIUM" ]] && exit 0
     apt-get update -q
-    apt-get install -y -q --no-install-recommends chromium
+    # --force-unsafe-io: no fsync of every unpacked file (see tests/ensure_latex.sh)
+    apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-unsafe-io chromium
     if [[ -x "$CHROMIUM" ]]; then
         exit 0
     fi

@@ -90,7 +90,9 @@ FORMATS
     exec 9>"${TMPDIR:-/tmp}/initreg-apt.lock"
     flock 9
     apt-get update -q
-    apt-get install -y -q --no-install-recommends "${PACKAGES[@]}"
+    # --force-unsafe-io: dpkg does not fsync every file it unpacks (on a machine that is
+    # building .venv or running tests beside it, those syncs stall everyone's writes)
+    apt-get install -y -q --no-install-recommends -o Dpkg::Options::=--force-unsafe-io "${PACKAGES[@]}"
     echo "ensure_latex: installed in $((SECONDS - start)) s" >&2
 }
 
