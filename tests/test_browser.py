@@ -33,6 +33,7 @@ another build, as in tests/test_launch.py.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -111,9 +112,11 @@ def server() -> Iterator[str]:
         httpd.server_close()
 
 
-@pytest.fixture(scope="module")
-def context():
-    """A headless Chromium with a fresh, throw-away profile."""
+@contextlib.contextmanager
+def chromium(timeout_ms: int) -> Iterator:
+    """Debian's Chromium, headless, with a fresh, throw-away profile, through Playwright: the
+    browser context (1280 x 900), each call waiting at most ``timeout_ms`` by default. Used
+    here and by tests/test_jupyterlab.py. Fails with the command to run when Chromium is missing."""
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium is not at {CHROMIUM}. Run: bash tests/ensure_chromium.sh "
                     "(on Debian as root it installs it; elsewhere it prints the command to run)",
@@ -126,14 +129,21 @@ def context():
             ctx = pw.chromium.launch_persistent_context(
                 profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
                 viewport={"width": 1280, "height": 900}, service_workers="block")
-            # Generous: a page carries up to 5 MB of frames, and CI machines can be slow.
-            ctx.set_default_timeout(120_000)
+            ctx.set_default_timeout(timeout_ms)
             try:
                 yield ctx
             finally:
                 ctx.close()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def context():
+    """A headless Chromium with a fresh, throw-away profile."""
+    # Generous: a page carries up to 5 MB of frames, and CI machines can be slow.
+    with chromium(timeout_ms=120_000) as ctx:
+        yield ctx
 
 
 class Visit:

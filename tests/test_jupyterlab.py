@@ -77,7 +77,6 @@ from conftest import BOOK, HTML, is_notebook, source_of, toc_pages
 
 pytestmark = pytest.mark.jupyterlab
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LAB_PYTHON = Path(os.environ.get("INITREG_LAB_PYTHON", sys.executable))
 OUT = HTML.parent / "jupyterlab"
 PARALLEL = int(os.environ.get("INITREG_LAB_PARALLEL", "1"))  # chapters run at once (see the docstring)
@@ -532,75 +531,62 @@ class Visitor:
 @pytest.fixture(scope="module")
 def visited(lab):
     """Every chapter opened, run and exercised, PARALLEL at a time; then closed."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"Chromium is not at {CHROMIUM}. Run: bash tests/ensure_chromium.sh", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    from test_browser import CHROMIUM_ARGS
+    from test_browser import chromium
 
     pending = [Chapter(page, expected(page)) for page in chapters()]
     results = {ch.page: ch for ch in pending}
     pending.sort(key=lambda ch: -_last_run_s().get(ch.page, 0.0))  # longest first: the two slots end together
-    profile = tempfile.mkdtemp(prefix="initreg-chromium-")
     t_start = time.monotonic()
-    try:
-        with sync_playwright() as pw:
-            context = pw.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS,
-                viewport={"width": 1280, "height": 900}, service_workers="block")
-            context.set_default_timeout(60_000)
-            visitor, running = Visitor(context, lab), []
-            try:
-                # PARALLEL chapters run at a time; the next one is opened ahead (page, kernel,
-                # prose), so that its Run All starts as soon as a slot is free.
-                ready: list[Chapter] = []
+    with chromium(timeout_ms=60_000) as context:
+        visitor, running = Visitor(context, lab), []
+        try:
+            # PARALLEL chapters run at a time; the next one is opened ahead (page, kernel,
+            # prose), so that its Run All starts as soon as a slot is free.
+            ready: list[Chapter] = []
 
-                def start_ready() -> None:
-                    while ready and len(running) < PARALLEL:
-                        ch = ready.pop(0)
-                        try:
-                            visitor.start(ch)
-                            running.append(ch)
-                        except Exception as exc:  # noqa: BLE001 - recorded, asserted per chapter below
-                            ch.failure = f"starting: {type(exc).__name__}: {exc}"
-                            _close(ch, lab)
-
-                while pending or ready or running:
-                    start_ready()
-                    if pending and len(ready) + len(running) < PARALLEL + (0 if QUIET else 1):
-                        ch = pending.pop(0)
-                        try:
-                            visitor.open(ch)
-                            if RUN_ALL or ch.expected.widgets:
-                                ready.append(ch)
-                            else:  # no live figure: its prose is read; nbval runs it
-                                visitor.screenshot(ch)
-                                _close(ch, lab)
-                        except Exception as exc:  # noqa: BLE001
-                            ch.failure = f"opening: {type(exc).__name__}: {exc}"
-                            _close(ch, lab)
-                        continue
-                    for ch in list(running):
-                        try:
-                            if not visitor.done(ch):
-                                continue
-                            running.remove(ch)
-                            if not QUIET:  # the next chapter's Run All starts first: its
-                                start_ready()  # kernel runs while this one's controls change
-                            visitor.finish(ch)
-                        except Exception as exc:  # noqa: BLE001
-                            ch.failure = f"{type(exc).__name__}: {exc}"
-                        if ch in running:
-                            running.remove(ch)
+            def start_ready() -> None:
+                while ready and len(running) < PARALLEL:
+                    ch = ready.pop(0)
+                    try:
+                        visitor.start(ch)
+                        running.append(ch)
+                    except Exception as exc:  # noqa: BLE001 - recorded, asserted per chapter below
+                        ch.failure = f"starting: {type(exc).__name__}: {exc}"
                         _close(ch, lab)
-                    if running:
-                        running[0].tab.wait_for_timeout(250)
-            finally:
-                for ch in running + ready:
+
+            while pending or ready or running:
+                start_ready()
+                if pending and len(ready) + len(running) < PARALLEL + (0 if QUIET else 1):
+                    ch = pending.pop(0)
+                    try:
+                        visitor.open(ch)
+                        if RUN_ALL or ch.expected.widgets:
+                            ready.append(ch)
+                        else:  # no live figure: its prose is read; nbval runs it
+                            visitor.screenshot(ch)
+                            _close(ch, lab)
+                    except Exception as exc:  # noqa: BLE001
+                        ch.failure = f"opening: {type(exc).__name__}: {exc}"
+                        _close(ch, lab)
+                    continue
+                for ch in list(running):
+                    try:
+                        if not visitor.done(ch):
+                            continue
+                        running.remove(ch)
+                        if not QUIET:  # the next chapter's Run All starts first: its
+                            start_ready()  # kernel runs while this one's controls change
+                        visitor.finish(ch)
+                    except Exception as exc:  # noqa: BLE001
+                        ch.failure = f"{type(exc).__name__}: {exc}"
+                    if ch in running:
+                        running.remove(ch)
                     _close(ch, lab)
-                context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+                if running:
+                    running[0].tab.wait_for_timeout(250)
+        finally:
+            for ch in running + ready:
+                _close(ch, lab)
     _write_record(results, time.monotonic() - t_start)
     return results
 
